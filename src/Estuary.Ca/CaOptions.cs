@@ -1,0 +1,28 @@
+namespace Estuary.Ca;
+
+/// <summary>Configuration of the built-in CA (section "Estuary:Ca").</summary>
+public sealed class CaOptions
+{
+    /// <summary>Key type of the root CA created on first run.</summary>
+    public string RootKeyAlgorithm { get; set; } = "P-384";
+
+    /// <summary>Key type of the issuing CA created on first run.</summary>
+    public string IssuingKeyAlgorithm { get; set; } = "P-256";
+
+    public string RootSubject { get; set; } = "CN=Estuary Root CA, O=Estuary";
+
+    public string IssuingSubject { get; set; } = "CN=Estuary Issuing CA, O=Estuary";
+
+    public int RootValidityDays { get; set; } = 20 * 365;
+
+    public int IssuingValidityDays { get; set; } = 10 * 365;
+
+    /// <summary>
+    /// Passphrase that encrypts the CA and TLS private keys (PKCS#8, PBES2 with AES-256-CBC and PBKDF2-SHA256).
+    /// When empty, a random one is generated into DATA_DIR/ca-key.passphrase with mode 0600.
+    /// </summary>
+    public string? KeyPassphrase { get; set; }
+
+    /// <summary>Extra DNS names or IP addresses for the generated TLS server certificate (localhost, 127.0.0.1 and ::1 are always in it).</summary>
+    public IList<string> TlsHostnames { get; } = [];
+}

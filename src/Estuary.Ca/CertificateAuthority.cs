@@ -1,0 +1,97 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Estuary.Ca;
+
+/// <summary>
+/// One issuing CA: its certificate, its chain up to the root, and its signing key. The only code that
+/// touches a CA private key. It signs what the RA instructs; it decides nothing about what is allowed.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    private readonly CaSigningKey _key;
+    private readonly byte[] _issuerName;
+    private readonly byte[] _keyIdentifier;
+
+    public CertificateAuthority(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chainToRoot, CaSigningKey key)
+    {
+        Certificate = certificate;
+        Chain = chainToRoot;
+        _key = key;
+        _issuerName = certificate.SubjectName.RawData;
+        _keyIdentifier = CertificateWriter.KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+    }
+
+    /// <summary>The issuing CA certificate.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The certificates above the issuing CA, ending with the root.</summary>
+    public IReadOnlyList<X509Certificate2> Chain { get; }
+
+    public X509Certificate2 Root => Chain.Count > 0 ? Chain[^1] : Certificate;
+
+    public CaSigningKey SigningKey => _key;
+
+    /// <summary>Signs a certificate as instructed, with a fresh random serial.</summary>
+    public IssuedCertificate Issue(IssuanceInstructions instructions)
+    {
+        // The CA never issues beyond its own validity (RFC 5280 §6.1.3 would reject it anyway).
+        var notAfter = instructions.NotAfter > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()) : instructions.NotAfter;
+        var clamped = instructions with { NotAfter = notAfter };
+        var serial = SerialNumber.Next();
+        var der = CertificateWriter.Write(clamped, serial, _issuerName, _keyIdentifier, _key);
+        return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter));
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) =>
+        new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+
+    /// <summary>
+    /// True when <paramref name="certificate"/> names this CA as issuer and carries a valid signature by
+    /// its key. Cheaper than building a chain: the one check a TLS client certificate of ours needs.
+    /// </summary>
+    public bool IssuedThis(X509Certificate2 certificate)
+    {
+        if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(_issuerName))
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new System.Formats.Asn1.AsnReader(certificate.RawDataMemory, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+            var tbs = reader.ReadEncodedValue();
+            var algorithm = reader.ReadSequence().ReadObjectIdentifier();
+            var signature = reader.ReadBitString(out _);
+            var hash = algorithm switch
+            {
+                Protocol.Asn1.Oids.EcdsaWithSha256 or Protocol.Asn1.Oids.Sha256WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA256,
+                Protocol.Asn1.Oids.EcdsaWithSha384 or Protocol.Asn1.Oids.Sha384WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA384,
+                Protocol.Asn1.Oids.EcdsaWithSha512 or Protocol.Asn1.Oids.Sha512WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA512,
+                _ => default,
+            };
+            if (hash == default)
+            {
+                return false;
+            }
+
+            using var ec = Certificate.GetECDsaPublicKey();
+            if (ec is not null)
+            {
+                return ec.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+            }
+
+            using var rsa = Certificate.GetRSAPublicKey();
+            return rsa is not null && rsa.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        }
+        catch (System.Formats.Asn1.AsnContentException)
+        {
+            return false;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _key.Dispose();
+}

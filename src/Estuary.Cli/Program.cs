@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Estuary.Cli;
+
+var root = new RootCommand("Estuary: an EST (RFC 7030) enrollment server and client.");
+root.Subcommands.Add(ServeCommand.Create());
+return await root.Parse(args).InvokeAsync();

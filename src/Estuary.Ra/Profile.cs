@@ -1,0 +1,200 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Estuary.Protocol;
+using Estuary.Protocol.Asn1;
+
+namespace Estuary.Ra;
+
+/// <summary>A label's <see cref="ProfileOptions"/>, validated and compiled once: extension DER and lookup sets ready for every request.</summary>
+public sealed class Profile
+{
+    private static readonly Dictionary<string, string> AttributeOids = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["CN"] = "2.5.4.3",
+        ["SN"] = "2.5.4.4",
+        ["SERIALNUMBER"] = "2.5.4.5",
+        ["C"] = "2.5.4.6",
+        ["L"] = "2.5.4.7",
+        ["ST"] = "2.5.4.8",
+        ["STREET"] = "2.5.4.9",
+        ["O"] = "2.5.4.10",
+        ["OU"] = "2.5.4.11",
+        ["T"] = "2.5.4.12",
+        ["GN"] = "2.5.4.42",
+        ["E"] = "1.2.840.113549.1.9.1",
+        ["DC"] = "0.9.2342.19200300.100.1.25",
+        ["UID"] = "0.9.2342.19200300.100.1.1",
+    };
+
+    private static readonly Dictionary<string, string> EkuOids = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ServerAuth"] = Oids.ServerAuth,
+        ["ClientAuth"] = Oids.ClientAuth,
+        ["CodeSigning"] = Oids.CodeSigning,
+        ["EmailProtection"] = Oids.EmailProtection,
+    };
+
+    private Profile(string label)
+    {
+        Label = label;
+    }
+
+    public string Label { get; }
+
+    public TimeSpan Validity { get; private init; }
+
+    public IReadOnlyList<Ca.CertificateExtension> FixedExtensions { get; private init; } = [];
+
+    public IReadOnlySet<string> AllowedCurves { get; private init; } = new HashSet<string>();
+
+    public bool AllowsRsa { get; private init; }
+
+    public int MinRsaBits { get; private init; }
+
+    public IReadOnlySet<string> SubjectAttributeOids { get; private init; } = new HashSet<string>();
+
+    public IReadOnlySet<GeneralNameType> SanTypes { get; private init; } = new HashSet<GeneralNameType>();
+
+    public int MaxSans { get; private init; }
+
+    /// <summary>DER CsrAttrs for this label, or null when it asks for nothing (204).</summary>
+    public byte[]? CsrAttributes { get; private init; }
+
+    /// <summary>The key types accepted, for messages.</summary>
+    public string AllowedKeysText { get; private init; } = "";
+
+    /// <exception cref="ArgumentException">Configuration that cannot work, named precisely.</exception>
+    public static Profile Compile(string label, ProfileOptions options)
+    {
+        if (options.ValidityDays is < 1 or > 3650)
+        {
+            throw new ArgumentException($"label '{label}': ValidityDays must be between 1 and 3650");
+        }
+
+        var keyUsage = X509KeyUsageFlags.None;
+        foreach (var name in options.KeyUsage)
+        {
+            if (!Enum.TryParse<X509KeyUsageFlags>(name, ignoreCase: true, out var flag) || flag is X509KeyUsageFlags.KeyCertSign or X509KeyUsageFlags.CrlSign)
+            {
+                throw new ArgumentException($"label '{label}': KeyUsage '{name}' is not an end-entity key usage");
+            }
+
+            keyUsage |= flag;
+        }
+
+        var eku = new OidCollection();
+        foreach (var name in options.ExtendedKeyUsage)
+        {
+            var oid = EkuOids.TryGetValue(name, out var known) ? known : name;
+            if (!IsDottedOid(oid))
+            {
+                throw new ArgumentException($"label '{label}': ExtendedKeyUsage '{name}' is neither a known name nor an OID");
+            }
+
+            eku.Add(new Oid(oid));
+        }
+
+        var curves = new HashSet<string>(StringComparer.Ordinal);
+        var rsa = false;
+        foreach (var key in options.AllowedKeys)
+        {
+            switch (key.Trim().ToUpperInvariant())
+            {
+                case "P-256": curves.Add(Oids.Secp256r1); break;
+                case "P-384": curves.Add(Oids.Secp384r1); break;
+                case "P-521": curves.Add(Oids.Secp521r1); break;
+                case "RSA": rsa = true; break;
+                default: throw new ArgumentException($"label '{label}': AllowedKeys '{key}' is not P-256, P-384, P-521 or RSA");
+            }
+        }
+
+        if (curves.Count == 0 && !rsa)
+        {
+            throw new ArgumentException($"label '{label}': AllowedKeys is empty");
+        }
+
+        if (options.MinRsaBits < 2048)
+        {
+            throw new ArgumentException($"label '{label}': MinRsaBits must be at least 2048");
+        }
+
+        var attributes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var a in options.SubjectAttributes)
+        {
+            attributes.Add(AttributeOids.TryGetValue(a, out var oid) ? oid : IsDottedOid(a) ? a : throw new ArgumentException($"label '{label}': SubjectAttributes '{a}' is unknown"));
+        }
+
+        var sanTypes = new HashSet<GeneralNameType>();
+        foreach (var t in options.SanTypes)
+        {
+            sanTypes.Add(t.Trim().ToUpperInvariant() switch
+            {
+                "DNS" => GeneralNameType.Dns,
+                "IP" => GeneralNameType.IpAddress,
+                "EMAIL" => GeneralNameType.Email,
+                "URI" => GeneralNameType.Uri,
+                _ => throw new ArgumentException($"label '{label}': SanTypes '{t}' is not dns, ip, email or uri"),
+            });
+        }
+
+        var extensions = new List<Ca.CertificateExtension>();
+        if (keyUsage != X509KeyUsageFlags.None)
+        {
+            extensions.Add(new(Oids.KeyUsage, true, new X509KeyUsageExtension(keyUsage, true).RawData));
+        }
+
+        if (eku.Count > 0)
+        {
+            extensions.Add(new(Oids.ExtendedKeyUsage, false, new X509EnhancedKeyUsageExtension(eku, false).RawData));
+        }
+
+        var keysText = string.Join(", ", curves.Select(c => PublicKeyKind.CurveName(c)).Concat(rsa ? [$"RSA ≥ {options.MinRsaBits}"] : []));
+        return new Profile(label)
+        {
+            Validity = TimeSpan.FromDays(options.ValidityDays),
+            FixedExtensions = extensions,
+            AllowedCurves = curves,
+            AllowsRsa = rsa,
+            MinRsaBits = options.MinRsaBits,
+            SubjectAttributeOids = attributes,
+            SanTypes = sanTypes,
+            MaxSans = options.MaxSans,
+            AllowedKeysText = keysText,
+            CsrAttributes = options.AdvertiseCsrAttributes ? BuildCsrAttributes(curves, rsa, options.MinRsaBits) : null,
+        };
+    }
+
+    /// <summary>
+    /// RFC 9908 §3: the server names the key it wants as an attribute whose type is the public key algorithm
+    /// (id-ecPublicKey with the curve, or rsaEncryption with the modulus size), and the signature algorithm by OID.
+    /// </summary>
+    private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits)
+    {
+        var items = new List<CsrAttribute>();
+        string[] preference = [Oids.Secp256r1, Oids.Secp384r1, Oids.Secp521r1];
+        var curve = preference.FirstOrDefault(curves.Contains);
+        if (curve is not null)
+        {
+            items.Add(CsrAttribute.WithOid(Oids.EcPublicKey, curve));
+            items.Add(CsrAttribute.OidOnly(curve switch
+            {
+                Oids.Secp384r1 => Oids.EcdsaWithSha384,
+                Oids.Secp521r1 => Oids.EcdsaWithSha512,
+                _ => Oids.EcdsaWithSha256,
+            }));
+        }
+        else if (rsa)
+        {
+            items.Add(CsrAttribute.WithInteger(Oids.RsaEncryption, minRsaBits));
+            items.Add(CsrAttribute.OidOnly(Oids.Sha256WithRsa));
+        }
+
+        return new CsrAttributes(items).Encode();
+    }
+
+    private static bool IsDottedOid(string s) =>
+        s.Length > 2 && s.All(c => char.IsAsciiDigit(c) || c == '.') && char.IsAsciiDigit(s[0]) && char.IsAsciiDigit(s[^1]) && s.Contains('.', StringComparison.Ordinal);
+
+    public static string AttributeName(string oid) =>
+        AttributeOids.FirstOrDefault(kv => kv.Value == oid).Key ?? oid;
+}

@@ -1,0 +1,62 @@
+namespace Estuary.Ra;
+
+/// <summary>
+/// What a CA label issues (configuration "Estuary:Labels:NAME"; the label-less default is "default").
+/// The seed of the managed templates: validity, key usage, key types, subject and SAN rules.
+/// </summary>
+public sealed class ProfileOptions
+{
+    public int ValidityDays { get; set; } = 365;
+
+    /// <summary>X509KeyUsageFlags names: DigitalSignature, KeyEncipherment, KeyAgreement, NonRepudiation, DataEncipherment.</summary>
+    public IList<string> KeyUsage { get; } = [];
+
+    /// <summary>Extended key usages by name (ServerAuth, ClientAuth, CodeSigning, EmailProtection) or dotted OID.</summary>
+    public IList<string> ExtendedKeyUsage { get; } = [];
+
+    /// <summary>Accepted subject key types: P-256, P-384, P-521, RSA (any size from <see cref="MinRsaBits"/>).</summary>
+    public IList<string> AllowedKeys { get; } = [];
+
+    public int MinRsaBits { get; set; } = 2048;
+
+    /// <summary>Subject attributes copied from the CSR (CN, O, OU, C, ST, L, SERIALNUMBER, E, DC, UID or dotted OIDs); others are refused.</summary>
+    public IList<string> SubjectAttributes { get; } = [];
+
+    /// <summary>SAN types copied from the CSR: dns, ip, email, uri; a CSR with another type is refused.</summary>
+    public IList<string> SanTypes { get; } = [];
+
+    /// <summary>At most this many SAN entries.</summary>
+    public int MaxSans { get; set; } = 100;
+
+    /// <summary>Answer csrattrs with the key type and SAN wishes of this profile (RFC 9908); false gives 204.</summary>
+    public bool AdvertiseCsrAttributes { get; set; } = true;
+
+    /// <summary>The built-in default: TLS client certificates, one year, ECDSA or RSA ≥ 2048.</summary>
+    public static ProfileOptions DefaultClient()
+    {
+        var p = new ProfileOptions();
+        p.ApplyDefaults();
+        return p;
+    }
+
+    /// <summary>Fills lists that configuration left empty with the defaults of a TLS client profile.</summary>
+    public void ApplyDefaults()
+    {
+        AddIfEmpty(KeyUsage, "DigitalSignature");
+        AddIfEmpty(ExtendedKeyUsage, "ClientAuth");
+        AddIfEmpty(AllowedKeys, "P-256", "P-384", "P-521", "RSA");
+        AddIfEmpty(SubjectAttributes, "CN", "O", "OU", "C", "ST", "L", "SERIALNUMBER", "E", "DC", "UID");
+        AddIfEmpty(SanTypes, "dns", "ip", "email", "uri");
+    }
+
+    private static void AddIfEmpty(IList<string> list, params string[] values)
+    {
+        if (list.Count == 0)
+        {
+            foreach (var v in values)
+            {
+                list.Add(v);
+            }
+        }
+    }
+}

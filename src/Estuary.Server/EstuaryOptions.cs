@@ -1,0 +1,33 @@
+using Estuary.Protocol;
+
+namespace Estuary.Server;
+
+/// <summary>Server configuration (section "Estuary"; environment variables Estuary__Name; flags of `estuary serve`).</summary>
+public sealed class EstuaryOptions
+{
+    /// <summary>Folder for the CA, the TLS identity, the database and the initial credentials.</summary>
+    public string DataDir { get; set; } = "estuary-data";
+
+    /// <summary>Where to listen: https://HOST:PORT with an IP address, localhost, or * for all interfaces.</summary>
+    public string Listen { get; set; } = "https://127.0.0.1:8443";
+
+    /// <summary>Request bodies above this many bytes get 413 (RFC 7030 bodies are a few KiB).</summary>
+    public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Layout of base64 response bodies: "auto" (by client, see the README), "wrapped" (64 columns) or
+    /// "single-line". RFC 8951 allows both; strongSwan 5.9.8 and libest 3.2.0 each read only one.
+    /// </summary>
+    public string Base64Layout { get; set; } = "auto";
+
+    /// <summary>The realm of the HTTP Basic challenge.</summary>
+    public string Realm { get; set; } = "estuary";
+
+    internal Base64Layout? FixedLayout => Base64Layout.ToUpperInvariant() switch
+    {
+        "AUTO" => null,
+        "WRAPPED" or "WRAPPED64" => Protocol.Base64Layout.Wrapped64,
+        "SINGLE-LINE" or "SINGLELINE" => Protocol.Base64Layout.SingleLine,
+        _ => throw new ArgumentException($"Estuary:Base64Layout '{Base64Layout}' must be auto, wrapped or single-line"),
+    };
+}

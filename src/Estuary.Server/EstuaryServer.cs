@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using Estuary.Ca;
+using Estuary.Ra;
+using Estuary.Storage;
+using Estuary.Storage.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Estuary.Server;
+
+/// <summary>Builds and runs the EST server: data folder, CA, storage, RA, Kestrel with TLS 1.2/1.3.</summary>
+public static class EstuaryServer
+{
+    /// <summary>
+    /// Builds the server. Configuration, later sources winning: appsettings.json in the working folder,
+    /// environment variables (Estuary__Listen, …), the file named by <paramref name="configFile"/>, then
+    /// <paramref name="overrides"/> (the command-line flags).
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(string? configFile, IDictionary<string, string?>? overrides, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder();
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        var options = new EstuaryOptions();
+        builder.Configuration.GetSection("Estuary").Bind(options);
+        _ = options.FixedLayout; // validates the setting now, not on the first request
+        var caOptions = new CaOptions();
+        builder.Configuration.GetSection("Estuary:Ca").Bind(caOptions);
+        var raOptions = BindRaOptions(builder.Configuration);
+        var labels = new LabelRegistry(raOptions);
+
+        var dataDir = Path.GetFullPath(options.DataDir);
+        options.DataDir = dataDir;
+        var time = TimeProvider.System;
+        var material = CaDirectory.LoadOrCreate(dataDir, caOptions, time);
+        var store = await SqliteStore.OpenAsync(Path.Combine(dataDir, "estuary.db"), cancellationToken);
+        var hasher = new PasswordHasher(time, raOptions.CredentialCacheLifetime);
+        var estPassword = await InitialCredentials.EnsureEstAccountAsync(dataDir, store, hasher, time, cancellationToken);
+
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(material);
+        builder.Services.AddSingleton(material.Issuing);
+        builder.Services.AddSingleton<IEstuaryStore>(store);
+        builder.Services.AddSingleton(hasher);
+        builder.Services.AddSingleton(raOptions);
+        builder.Services.AddSingleton(labels);
+        builder.Services.AddSingleton<EstAuthenticator>();
+        builder.Services.AddSingleton<RegistrationAuthority>();
+        builder.Services.AddRoutingCore();
+
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
+
+        var app = builder.Build();
+        app.UseMiddleware<EstErrorMiddleware>();
+        app.MapEst();
+
+        PrintSummary(console, options, material, estPassword, labels);
+        return app;
+    }
+
+    /// <summary>Starts the server and prints the one "ready" line scripts wait for.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var uri = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal));
+        await console.WriteLineAsync($"Estuary is ready: {uri.GetLeftPart(UriPartial.Authority)}{EstEndpoints.BasePath}");
+        await console.FlushAsync(cancellationToken);
+        return uri;
+    }
+
+    private static RaOptions BindRaOptions(IConfiguration configuration)
+    {
+        var ra = new RaOptions();
+        configuration.GetSection("Estuary").Bind(ra);
+        foreach (var labelSection in configuration.GetSection("Estuary:Labels").GetChildren())
+        {
+            var profile = new ProfileOptions();
+            labelSection.Bind(profile);
+            ra.Labels[labelSection.Key] = profile;
+        }
+
+        return ra;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, EstuaryOptions options, CaMaterial material)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        var uri = new Uri(options.Listen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
+        if (uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"Estuary:Listen '{options.Listen}' must be an https:// URL: EST runs over TLS only (RFC 7030 §3.3)");
+        }
+
+        void Https(ListenOptions listen)
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = material.TlsCertificate,
+                // Send the issuing CA too: clients hold only the root (DATA_DIR/root-ca.pem).
+                ServerCertificateChain = [material.Issuing.Certificate],
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                // Ask for a client certificate, do not require one (RFC 7030 §3.3.2); the RA decides what it is worth.
+                ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+                ClientCertificateValidation = (_, _, _) => true,
+                CheckCertificateRevocation = false,
+                OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = TlsPolicy.CipherSuites,
+            });
+        }
+
+        if (uri.Host is "localhost")
+        {
+            kestrel.ListenLocalhost(uri.Port, Https);
+        }
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
+        {
+            kestrel.Listen(ip, uri.Port, Https);
+        }
+        else
+        {
+            throw new ArgumentException($"Estuary:Listen host '{uri.Host}' must be an IP address, localhost or *");
+        }
+    }
+
+    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels)
+    {
+        console.WriteLine(material.Created ? $"Estuary: created a new CA in {options.DataDir}" : $"Estuary: using the CA in {options.DataDir}");
+        console.WriteLine($"  root CA        {material.Root.Subject}  (trust anchor: {material.RootCertificatePath})");
+        console.WriteLine($"  issuing CA     {material.Issuing.Certificate.Subject}, valid until {material.Issuing.Certificate.NotAfter:yyyy-MM-dd}");
+        console.WriteLine($"  key passphrase {material.PassphraseSource}");
+        console.WriteLine($"  database       {Path.Combine(options.DataDir, "estuary.db")}");
+        console.WriteLine($"  CA labels      {string.Join(", ", labels.Labels)}");
+        if (estPassword is not null)
+        {
+            console.WriteLine($"  EST account    user '{InitialCredentials.EstUsername}', password {estPassword}");
+            console.WriteLine($"                 (shown once; also in {Path.Combine(options.DataDir, InitialCredentials.FileName)}, mode 0600)");
+        }
+
+        console.Flush();
+    }
+}

@@ -1,0 +1,43 @@
+namespace Estuary.Storage.Sqlite;
+
+/// <summary>Versioned schema migrations, applied in order at start-up; each runs once, in its own transaction.</summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        // 1: certificates, accounts, audit
+        """
+        CREATE TABLE certificates (
+            serial TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            sans TEXT NOT NULL,
+            issuer TEXT NOT NULL,
+            not_before INTEGER NOT NULL,
+            not_after INTEGER NOT NULL,
+            requested_by TEXT NOT NULL,
+            label TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            replaces TEXT,
+            der BLOB NOT NULL,
+            issued_at INTEGER NOT NULL,
+            revoked_at INTEGER,
+            revocation_reason INTEGER
+        );
+        CREATE INDEX certificates_issued_at ON certificates(issued_at);
+        CREATE INDEX certificates_not_after ON certificates(not_after);
+        CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        """,
+    ];
+}
