@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: what the README's second command runs and what CI (.ci/run) runs.
+# As root it installs the Debian packages the tests drive (real clients, real services); otherwise it
+# names what is missing. Ends with one line "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(openssl curl strongswan-pki default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "test.sh: missing Debian packages (install them as root): ${missing[*]}" >&2
+    exit 2
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build Estuary.slnx -c Release -warnaserror 2>&1 | tail -3
+dotnet format Estuary.slnx --verify-no-changes --no-restore
+log=$(mktemp)
+set +e
+dotnet test Estuary.slnx -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"

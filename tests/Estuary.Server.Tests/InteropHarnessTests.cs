@@ -1,0 +1,45 @@
+using Estuary.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Estuary.Server.Tests;
+
+/// <summary>
+/// Runs ../shared/interop/run-interop.sh — curl+openssl, strongSwan pki and Bouncy Castle Java, clients
+/// nobody here wrote — against a real Estuary server, and fails on any FAIL line.
+/// </summary>
+public sealed class InteropHarnessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly EstuaryTestServer _server = new();
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task Curl_strongSwan_and_Bouncy_Castle_pass_every_implemented_operation()
+    {
+        var harness = Path.Combine(RepositoryPaths.Shared, "interop", "run-interop.sh");
+        var environment = new Dictionary<string, string>
+        {
+            ["EST_URL"] = _server.EstUrl,
+            ["EST_TRUST_ANCHOR"] = _server.RootCertificatePath,
+            ["EST_USER"] = _server.EstUsername,
+            ["EST_PASS"] = _server.EstPassword,
+            ["EST_CLIENTS"] = "curl bc strongswan",
+            ["EST_OPS"] = "cacerts csrattrs simpleenroll simplereenroll",
+        };
+
+        var (code, text) = await Processes.RunAsync("bash", harness, environment, TimeSpan.FromMinutes(8));
+        output.WriteLine(text);
+
+        Assert.DoesNotContain("\nFAIL", "\n" + text, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+        foreach (var client in new[] { "curl", "bc", "strongswan" })
+        {
+            Assert.Contains($"PASS {client}/simpleenroll", text, StringComparison.Ordinal);
+            Assert.Contains($"PASS {client}/simplereenroll", text, StringComparison.Ordinal);
+            Assert.Contains($"PASS {client}/cacerts", text, StringComparison.Ordinal);
+        }
+    }
+}

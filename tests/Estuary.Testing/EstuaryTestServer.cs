@@ -1,0 +1,128 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Estuary.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Estuary.Testing;
+
+/// <summary>
+/// A real Estuary server on a free loopback port over real TLS, with its own throwaway data folder.
+/// Use as an xunit class fixture, or create one per test for tests that change server state.
+/// </summary>
+public class EstuaryTestServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public EstuaryTestServer()
+        : this(null)
+    {
+    }
+
+    private EstuaryTestServer(IDictionary<string, string?>? configuration)
+    {
+        Configuration = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>());
+        DataDir = Path.Combine(Path.GetTempPath(), "estuary-test-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    public IDictionary<string, string?> Configuration { get; }
+
+    /// <summary>A server with extra configuration keys ("Estuary:Labels:iot:ValidityDays" = "30", …).</summary>
+    public static EstuaryTestServer With(IDictionary<string, string?> configuration) => new(configuration);
+
+    public string DataDir { get; }
+
+    /// <summary>https://127.0.0.1:PORT</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    /// <summary>https://127.0.0.1:PORT/.well-known/est</summary>
+    public string EstUrl => BaseUri.GetLeftPart(UriPartial.Authority) + EstEndpoints.BasePath;
+
+    public string RootCertificatePath => Path.Combine(DataDir, "root-ca.pem");
+
+    public X509Certificate2 RootCertificate { get; private set; } = null!;
+
+    public string EstUsername { get; private set; } = "";
+
+    public string EstPassword { get; private set; } = "";
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>What the server printed on start-up.</summary>
+    public string StartupOutput { get; private set; } = "";
+
+    public virtual async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(DataDir);
+        await StartAsync();
+    }
+
+    /// <summary>Starts (or restarts, after <see cref="StopAsync"/>) the server on the same data folder.</summary>
+    public async Task StartAsync()
+    {
+        var overrides = new Dictionary<string, string?>(Configuration)
+        {
+            ["Estuary:DataDir"] = DataDir,
+            ["Estuary:Listen"] = Configuration.TryGetValue("Estuary:Listen", out var l) && l is not null ? l : "https://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var output = new StringWriter();
+        _app = await EstuaryServer.BuildAsync(null, overrides, output);
+        BaseUri = await EstuaryServer.StartAsync(_app, output);
+        StartupOutput = output.ToString();
+        RootCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(RootCertificatePath));
+        using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDir, InitialCredentials.FileName)));
+        EstUsername = credentials.RootElement.GetProperty("est").GetProperty("username").GetString()!;
+        EstPassword = credentials.RootElement.GetProperty("est").GetProperty("password").GetString()!;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    public T GetRequiredService<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>An HttpClient that trusts only this server's root, optionally presenting a client certificate.</summary>
+    public HttpClient CreateClient(X509Certificate2? clientCertificate = null, bool basicAuth = false)
+    {
+        var handler = new SocketsHttpHandler();
+        // Trust this server's root and nothing else; the issuing CA arrives in the TLS handshake.
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(RootCertificate);
+        handler.SslOptions.CertificateChainPolicy = policy;
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = new Uri(EstUrl + "/") };
+        if (basicAuth)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(EstUsername + ":" + EstPassword)));
+        }
+
+        return client;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
