@@ -35,6 +35,9 @@ public class EstuaryTestServer : IAsyncLifetime
 
     public string DataDir { get; }
 
+    /// <summary>A JSON configuration file to load, as `estuary serve --config FILE` does.</summary>
+    public string? ConfigFile { get; init; }
+
     /// <summary>https://127.0.0.1:PORT</summary>
     public Uri BaseUri { get; private set; } = null!;
 
@@ -70,7 +73,7 @@ public class EstuaryTestServer : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var output = new StringWriter();
-        _app = await EstuaryServer.BuildAsync(null, overrides, output);
+        _app = await EstuaryServer.BuildAsync(ConfigFile, overrides, output);
         BaseUri = await EstuaryServer.StartAsync(_app, output);
         StartupOutput = output.ToString();
         RootCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(RootCertificatePath));
