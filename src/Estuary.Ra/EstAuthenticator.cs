@@ -17,9 +17,11 @@ public sealed partial class EstAuthenticator
     private readonly PasswordHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly LoginThrottle _throttle;
 
-    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger)
+    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger, LoginThrottle? throttle = null)
     {
+        _throttle = throttle ?? new LoginThrottle(time);
         _store = store;
         _ca = ca;
         _hasher = hasher;
@@ -83,12 +85,21 @@ public sealed partial class EstAuthenticator
 
     private async Task<EstResult<EstPrincipal>> AuthenticateBasicAsync(BasicCredentials basic, string remote, CancellationToken cancellationToken)
     {
+        if (_throttle.LockedFor(basic.Username, remote) is { } wait)
+        {
+            LogBasicFailed(_logger, basic.Username, remote, "locked out after repeated failures");
+            return new EstError(EstErrorKind.TooManyRequests, $"too many failed logins for this user from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s", wait);
+        }
+
         var account = await _store.FindAccountAsync(basic.Username, cancellationToken);
         if (account is null || !account.Enabled || !_hasher.Verify(account.Username, basic.Password, account.PasswordHash))
         {
+            _throttle.Failed(basic.Username, remote);
             LogBasicFailed(_logger, basic.Username, remote, account is null ? "unknown user" : account.Enabled ? "wrong password" : "account disabled");
             return EstError.Unauthorized("wrong user name or password");
         }
+
+        _throttle.Succeeded(basic.Username, remote);
 
         return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.Basic, account.Username));
     }

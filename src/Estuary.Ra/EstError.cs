@@ -21,6 +21,9 @@ public enum EstErrorKind
     /// <summary>415: the Content-Type is not the one the operation takes.</summary>
     UnsupportedMediaType,
 
+    /// <summary>429 + Retry-After: too many requests or failed logins from this client.</summary>
+    TooManyRequests,
+
     /// <summary>202 + Retry-After: accepted, waiting for approval (RFC 7030 §4.2.3).</summary>
     Pending,
 

@@ -35,6 +35,7 @@ public static class EstHttp
             EstErrorKind.NotFound => StatusCodes.Status404NotFound,
             EstErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
             EstErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+            EstErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
             EstErrorKind.Pending => StatusCodes.Status202Accepted,
             EstErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,

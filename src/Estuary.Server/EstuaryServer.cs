@@ -56,6 +56,8 @@ public static class EstuaryServer
         var material = CaDirectory.LoadOrCreate(dataDir, caOptions, time);
         var store = await SqliteStore.OpenAsync(Path.Combine(dataDir, "estuary.db"), cancellationToken);
         var hasher = new PasswordHasher(time, raOptions.CredentialCacheLifetime);
+        var rateLimits = new RateLimitOptions();
+        builder.Configuration.GetSection("Estuary:RateLimits").Bind(rateLimits);
         var estPassword = await InitialCredentials.EnsureEstAccountAsync(dataDir, store, hasher, time, cancellationToken);
 
         builder.Services.AddSingleton(Options.Create(options));
@@ -66,6 +68,8 @@ public static class EstuaryServer
         builder.Services.AddSingleton(hasher);
         builder.Services.AddSingleton(raOptions);
         builder.Services.AddSingleton(labels);
+        builder.Services.AddSingleton(new LoginThrottle(time, rateLimits.MaxFailedLogins, lockout: TimeSpan.FromSeconds(rateLimits.LockoutSeconds)));
+        builder.Services.AddEstRateLimiting(rateLimits);
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddRoutingCore();
@@ -74,6 +78,7 @@ public static class EstuaryServer
 
         var app = builder.Build();
         app.UseMiddleware<EstErrorMiddleware>();
+        app.UseRateLimiter();
         app.MapEst();
 
         PrintSummary(console, options, material, estPassword, labels);

@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+
+namespace Estuary.Ra;
+
+/// <summary>
+/// Locks out a (user name, client address) pair after repeated failed logins, so that passwords cannot be
+/// guessed online. Keyed by the pair, not the user alone, so that a stranger cannot lock a device out.
+/// </summary>
+public sealed class LoginThrottle
+{
+    private const int MaxEntries = 100_000;
+    private readonly ConcurrentDictionary<(string User, string Address), Entry> _failures = new();
+    private readonly TimeProvider _time;
+
+    public LoginThrottle(TimeProvider time, int maxFailures = 10, TimeSpan? window = null, TimeSpan? lockout = null)
+    {
+        _time = time;
+        MaxFailures = maxFailures;
+        Window = window ?? TimeSpan.FromMinutes(5);
+        Lockout = lockout ?? TimeSpan.FromMinutes(5);
+    }
+
+    public int MaxFailures { get; }
+
+    public TimeSpan Window { get; }
+
+    public TimeSpan Lockout { get; }
+
+    /// <summary>When locked out, how long until the next attempt is allowed; else null.</summary>
+    public TimeSpan? LockedFor(string user, string address)
+    {
+        if (MaxFailures <= 0 || !_failures.TryGetValue((user, address), out var entry) || entry.LockedUntil is not { } until)
+        {
+            return null;
+        }
+
+        var left = until - _time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : null;
+    }
+
+    public void Failed(string user, string address)
+    {
+        if (MaxFailures <= 0)
+        {
+            return;
+        }
+
+        if (_failures.Count >= MaxEntries)
+        {
+            _failures.Clear();
+        }
+
+        var now = _time.GetUtcNow();
+        _failures.AddOrUpdate(
+            (user, address),
+            _ => new Entry(1, now, null),
+            (_, e) =>
+            {
+                var count = now - e.WindowStart > Window ? 1 : e.Count + 1;
+                var start = count == 1 ? now : e.WindowStart;
+                return new Entry(count, start, count >= MaxFailures ? now + Lockout : e.LockedUntil);
+            });
+    }
+
+    public void Succeeded(string user, string address) => _failures.TryRemove((user, address), out _);
+
+    private sealed record Entry(int Count, DateTimeOffset WindowStart, DateTimeOffset? LockedUntil);
+}
