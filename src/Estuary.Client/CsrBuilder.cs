@@ -65,4 +65,28 @@ public static class CsrBuilder
         "SHA-512" => HashAlgorithmName.SHA512,
         _ => null,
     };
+
+    /// <summary>
+    /// A CSR to renew <paramref name="current"/> (RFC 7030 §4.2.2): the same subject and subjectAltName,
+    /// signed by <paramref name="key"/> (the current key, or a new one to rekey).
+    /// </summary>
+    public static byte[] BuildRenewal(AsymmetricAlgorithm key, X509Certificate2 current, HashAlgorithmName? hash = null)
+    {
+        var h = hash ?? KeySpec.Of(key).Hash;
+        var request = key switch
+        {
+            ECDsa ec => new CertificateRequest(current.SubjectName, ec, h),
+            RSA rsa => new CertificateRequest(current.SubjectName, rsa, h, RSASignaturePadding.Pkcs1),
+            _ => throw new ArgumentException("ECDSA or RSA key expected", nameof(key)),
+        };
+        foreach (var extension in current.Extensions)
+        {
+            if (extension.Oid?.Value == Estuary.Protocol.Asn1.Oids.SubjectAltName)
+            {
+                request.CertificateExtensions.Add(extension);
+            }
+        }
+
+        return request.CreateSigningRequest();
+    }
 }
