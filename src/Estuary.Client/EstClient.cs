@@ -75,11 +75,14 @@ public sealed class EstClient : IDisposable
     {
         var response = await SendAsync(HttpMethod.Post, "serverkeygen", csrDer, cancellationToken);
         ExpectType(response, EstMediaTypes.MultipartMixed);
-        return Wrap(() => ReadServerKeyGen(response.ContentType, response.Body));
+        return ReadServerKeyGen(response.ContentType, response.Body);
     }
 
     /// <summary>Decodes a serverkeygen multipart/mixed body (exposed for tests on captured answers).</summary>
-    public static ServerGeneratedKey ReadServerKeyGen(string? contentType, byte[] body)
+    /// <exception cref="EstClientException">The body is not a valid serverkeygen answer (kind Protocol).</exception>
+    public static ServerGeneratedKey ReadServerKeyGen(string? contentType, byte[] body) => Wrap(() => ReadServerKeyGenCore(contentType, body));
+
+    private static ServerGeneratedKey ReadServerKeyGenCore(string? contentType, byte[] body)
     {
         byte[]? key = null;
         List<X509Certificate2>? certificates = null;
