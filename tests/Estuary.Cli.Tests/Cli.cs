@@ -21,9 +21,9 @@ internal static class Cli
         RenewCommand.Create(time),
     };
 
-    public static async Task<Result> RunAsync(params string[] args) => await RunAsync(null, CancellationToken.None, args);
+    public static async Task<Result> RunAsync(params string[] args) => await RunAtAsync(null, CancellationToken.None, args);
 
-    public static async Task<Result> RunAsync(TimeProvider? time, CancellationToken cancellationToken, params string[] args)
+    public static async Task<Result> RunAtAsync(TimeProvider? time, CancellationToken cancellationToken, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
