@@ -1,0 +1,141 @@
+using System.CommandLine;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Estuary.Client;
+
+namespace Estuary.Cli.Client;
+
+/// <summary>What enroll and serverkeygen share: the CSR's subject and names, the key type, and where the files go.</summary>
+internal sealed class EnrollmentOptions
+{
+    public const string P12PasswordVariable = "ESTUARY_P12_PASSWORD";
+
+    public Option<string?> Subject { get; } = new("--subject") { Description = "Subject DN, e.g. \"CN=device-42,O=Example\"" };
+
+    public Option<string?> CommonName { get; } = new("--cn") { Description = "Subject common name (shortcut for --subject CN=NAME)" };
+
+    public Option<string[]> Dns { get; } = new("--dns") { Description = "DNS name for subjectAltName (repeatable)", AllowMultipleArgumentsPerToken = true };
+
+    public Option<string[]> Ip { get; } = new("--ip") { Description = "IP address for subjectAltName (repeatable)", AllowMultipleArgumentsPerToken = true };
+
+    public Option<string[]> Email { get; } = new("--email") { Description = "E-mail address for subjectAltName (repeatable)", AllowMultipleArgumentsPerToken = true };
+
+    public Option<string?> KeyType { get; } = new("--key-type") { Description = "P-256 (default), P-384, P-521, RSA-2048, RSA-3072 or RSA-4096; without it the key the server asks for in csrattrs" };
+
+    public Option<string> OutDir { get; } = new("--out-dir") { Description = "Folder for key.pem (mode 0600), cert.pem and chain.pem", DefaultValueFactory = _ => "." };
+
+    public Option<string?> P12 { get; } = new("--p12") { Description = "Also write a PKCS#12 file with the key, certificate and chain" };
+
+    public Option<string?> P12Password { get; } = new("--p12-password") { Description = "Password of the PKCS#12 file (better: environment variable " + P12PasswordVariable + ")" };
+
+    public Option<bool> NoCsrAttrs { get; } = new("--no-csrattrs") { Description = "Do not ask the server's csrattrs before building the CSR" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Subject, CommonName, Dns, Ip, Email, KeyType, OutDir, P12, P12Password, NoCsrAttrs })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public X500DistinguishedName ReadSubject(ParseResult result)
+    {
+        var subject = result.GetValue(Subject);
+        var cn = result.GetValue(CommonName);
+        if (subject is not null && cn is not null)
+        {
+            throw new CliUsageException("pass --subject or --cn, not both");
+        }
+
+        if (subject is null && cn is null && Names(result).Count == 0)
+        {
+            throw new CliUsageException("say who the certificate is for: --cn NAME, --subject DN, or --dns/--ip/--email");
+        }
+
+        try
+        {
+            return subject is not null ? new X500DistinguishedName(subject)
+                : cn is not null ? CommonNameOnly(cn)
+                : new X500DistinguishedName([0x30, 0x00]);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CliUsageException($"--subject {subject}: not a distinguished name like \"CN=device-42,O=Example\" ({e.Message})", e);
+        }
+    }
+
+    private static X500DistinguishedName CommonNameOnly(string cn)
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        builder.AddCommonName(cn);
+        return builder.Build();
+    }
+
+    public List<string> Names(ParseResult result) =>
+        [.. result.GetValue(Dns) ?? [], .. result.GetValue(Ip) ?? [], .. result.GetValue(Email) ?? []];
+
+    public List<IPAddress> IpAddresses(ParseResult result) => (result.GetValue(Ip) ?? []).Select(text =>
+        IPAddress.TryParse(text, out var ip) ? ip : throw new CliUsageException($"--ip {text}: not an IPv4 or IPv6 address")).ToList();
+
+    /// <summary>The key to generate: the flag, else what csrattrs asks for, else P-256.</summary>
+    public KeySpec ChooseKey(ParseResult result, CsrAttributesInfo? attributes)
+    {
+        if (result.GetValue(KeyType) is { } text)
+        {
+            try
+            {
+                return KeySpec.Parse(text);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException("--key-type: " + e.Message, e);
+            }
+        }
+
+        return attributes is null ? KeySpec.P256 : KeySpec.FromCsrAttributes(attributes) ?? KeySpec.P256;
+    }
+
+    public byte[] BuildCsr(ParseResult result, AsymmetricAlgorithm key, CsrAttributesInfo? attributes)
+    {
+        var subject = ReadSubject(result);
+        var hash = attributes is null ? null : CsrBuilder.HashFrom(attributes);
+        try
+        {
+            return CsrBuilder.Build(key, subject, result.GetValue(Dns), IpAddresses(result), result.GetValue(Email), hash);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliUsageException("cannot build the CSR: " + e.Message, e);
+        }
+    }
+
+    /// <summary>Writes key.pem, cert.pem, chain.pem (and the PKCS#12) into --out-dir; returns the paths written.</summary>
+    public Dictionary<string, string> WriteFiles(ParseResult result, byte[] pkcs8, X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)
+    {
+        var dir = result.GetValue(OutDir)!;
+        var files = new Dictionary<string, string>
+        {
+            ["key"] = Path.GetFullPath(Path.Combine(dir, "key.pem")),
+            ["cert"] = Path.GetFullPath(Path.Combine(dir, "cert.pem")),
+            ["chain"] = Path.GetFullPath(Path.Combine(dir, "chain.pem")),
+        };
+        var p12 = result.GetValue(P12);
+        var p12Password = result.GetValue(P12Password) ?? Environment.GetEnvironmentVariable(P12PasswordVariable);
+        if (p12 is not null && string.IsNullOrEmpty(p12Password))
+        {
+            throw new CliUsageException($"--p12 needs a password: pass --p12-password or set {P12PasswordVariable}");
+        }
+
+        CredentialFiles.WriteText(files["key"], CredentialFiles.KeyPem(pkcs8), secret: true);
+        CredentialFiles.WriteText(files["cert"], CredentialFiles.CertificatesPem([certificate]), secret: false);
+        CredentialFiles.WriteText(files["chain"], CredentialFiles.CertificatesPem(chain), secret: false);
+        if (p12 is not null)
+        {
+            files["p12"] = Path.GetFullPath(p12);
+            CredentialFiles.WriteAtomic(files["p12"], Pkcs12.Export(pkcs8, certificate, chain, p12Password!), secret: true);
+        }
+
+        return files;
+    }
+}
