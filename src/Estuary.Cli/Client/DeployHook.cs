@@ -33,10 +33,15 @@ internal static class DeployHook
         {
             await process.WaitForExitAsync(limit.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
             throw new IOException($"the deploy hook did not finish within {Limit.TotalMinutes:0} minutes and was stopped");
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped from outside (Ctrl+C, SIGTERM): let the hook finish its own shutdown, do not wait for it.
+            throw;
         }
 
         return (process.ExitCode, (await stdout + await stderr).Trim());

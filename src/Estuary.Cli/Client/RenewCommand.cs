@@ -53,9 +53,9 @@ internal static class RenewCommand
             console.Say($"Watching {settings.Config.Certificates.Count} certificate(s); checking every {every}. Stop with Ctrl+C or SIGTERM.");
             while (!cancellationToken.IsCancellationRequested)
             {
-                await RunOnceAsync(settings, common, result, console, cancellationToken);
                 try
                 {
+                    await RunOnceAsync(settings, common, result, console, cancellationToken);
                     await Task.Delay(every, clock, cancellationToken);
                 }
                 catch (OperationCanceledException)
