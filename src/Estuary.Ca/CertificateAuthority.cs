@@ -31,12 +31,21 @@ public sealed class CertificateAuthority : IDisposable
 
     public CaSigningKey SigningKey => _key;
 
+    /// <summary>
+    /// Added to every certificate this CA issues: where to find its CRL and OCSP responder
+    /// (RFC 5280 §4.2.1.13, §4.2.2.1). Set once by the host when its public URL is known.
+    /// </summary>
+    public IReadOnlyList<CertificateExtension> DistributionExtensions { get; set; } = [];
+
+    /// <summary>The key identifier of this CA (its subjectKeyIdentifier), upper-case hex.</summary>
+    public string KeyIdentifierHex => Convert.ToHexString(_keyIdentifier);
+
     /// <summary>Signs a certificate as instructed, with a fresh random serial.</summary>
     public IssuedCertificate Issue(IssuanceInstructions instructions)
     {
         // The CA never issues beyond its own validity (RFC 5280 §6.1.3 would reject it anyway).
         var notAfter = instructions.NotAfter > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()) : instructions.NotAfter;
-        var clamped = instructions with { NotAfter = notAfter };
+        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. DistributionExtensions] };
         var serial = SerialNumber.Next();
         var der = CertificateWriter.Write(clamped, serial, _issuerName, _keyIdentifier, _key);
         return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter));
