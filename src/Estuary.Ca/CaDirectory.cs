@@ -46,6 +46,8 @@ public static class CaDirectory
             Created = created,
             RootCertificatePath = rootPath,
             PassphraseSource = passphraseSource,
+            KeyPassphrase = passphrase,
+            DataDirectory = dataDirectory,
         };
     }
 
@@ -166,7 +168,7 @@ public static class CaDirectory
         return X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath);
     }
 
-    private static void WriteKey(string path, AsymmetricAlgorithm key, string passphrase) =>
+    internal static void WriteKey(string path, AsymmetricAlgorithm key, string passphrase) =>
         SecureFile.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n", secret: true);
 
     /// <summary>Loads an encrypted PKCS#8 PEM key (ECDSA or RSA).</summary>

@@ -20,6 +20,12 @@ public sealed class CaMaterial : IDisposable
     /// <summary>Where the key passphrase came from, for the start-up summary (never the passphrase itself).</summary>
     public required string PassphraseSource { get; init; }
 
+    /// <summary>Encrypts the keys this host creates later (the OCSP signer); never printed or logged.</summary>
+    internal string KeyPassphrase { get; init; } = "";
+
+    /// <summary>The data folder the material was loaded from.</summary>
+    public string DataDirectory { get; init; } = "";
+
     public void Dispose()
     {
         Issuing.Dispose();

@@ -17,6 +17,7 @@ public static class RevocationEndpoints
     public static IEndpointRouteBuilder MapRevocation(this IEndpointRouteBuilder app)
     {
         app.MapGet(CrlPath, CrlAsync);
+        app.MapOcsp();
         return app;
     }
 

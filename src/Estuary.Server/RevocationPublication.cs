@@ -1,5 +1,6 @@
 using System.Net;
 using Estuary.Ca;
+using Estuary.Ra;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -44,6 +45,7 @@ public static class RevocationPublication
         urls.Crl = new Uri(baseUrl, RevocationEndpoints.CrlPath.TrimStart('/'));
         urls.Ocsp = new Uri(baseUrl, OcspPath.TrimStart('/'));
         Apply(services.GetRequiredService<CertificateAuthority>(), baseUrl);
+        _ = services.GetRequiredService<OcspService>(); // creates or renews the OCSP responder certificate now, not on the first request
     }
 
     /// <summary>Adds the plain-HTTP listener of Estuary:HttpListen (http://HOST:PORT).</summary>

@@ -6,9 +6,9 @@ namespace Estuary.Server;
 
 /// <summary>
 /// Re-signs the CRL when storage shows revocations made elsewhere (the CLI, another node) and before it
-/// expires, checking every Estuary:Revocation:RecheckInterval.
+/// expires, and reissues the OCSP responder certificate when due, checking every Estuary:Revocation:RecheckInterval.
 /// </summary>
-public sealed partial class RevocationRefreshService(CrlPublisher publisher, RevocationOptions options, TimeProvider time, ILogger<RevocationRefreshService> logger) : BackgroundService
+public sealed partial class RevocationRefreshService(CrlPublisher publisher, OcspService ocsp, RevocationOptions options, TimeProvider time, ILogger<RevocationRefreshService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -18,6 +18,7 @@ public sealed partial class RevocationRefreshService(CrlPublisher publisher, Rev
             try
             {
                 await publisher.RefreshAsync(stoppingToken);
+                ocsp.RenewSignerIfDue();
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -27,6 +28,6 @@ public sealed partial class RevocationRefreshService(CrlPublisher publisher, Rev
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "re-signing the CRL failed; the previous one is served until the next try")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "re-signing the CRL or renewing the OCSP responder failed; the previous one is used until the next try")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }
