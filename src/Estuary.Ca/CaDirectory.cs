@@ -26,17 +26,37 @@ public static class CaDirectory
         var passphrase = ResolvePassphrase(dataDirectory, options, out var passphraseSource);
         var rootPath = Path.Combine(dataDirectory, RootCertificateFile);
         var created = false;
+        var token = options.UsesPkcs11 ? Pkcs11Token.Open(options.Pkcs11) : null;
         if (!File.Exists(rootPath))
         {
-            CreateHierarchy(dataDirectory, options, passphrase, time);
+            if (token is not null)
+            {
+                Pkcs11Hierarchy.Create(dataDirectory, options, token, time);
+            }
+            else
+            {
+                CreateHierarchy(dataDirectory, options, passphrase, time);
+            }
+
             created = true;
         }
 
         var root = X509Certificate2.CreateFromPem(File.ReadAllText(rootPath));
         var issuingCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDirectory, IssuingCertificateFile)));
-        var issuingKey = LoadKey(Path.Combine(dataDirectory, IssuingKeyFile), passphrase);
-        var algorithm = issuingKey is ECDsa ec ? HashForKeySize(ec.KeySize) : HashAlgorithmName.SHA256;
-        var issuing = new CertificateAuthority(issuingCertificate, [root], new SoftwareSigningKey(issuingKey, algorithm));
+        CaSigningKey issuingSigner;
+        if (token is not null)
+        {
+            // The CA signs inside the token; the issuing key object owns the session from here on.
+            issuingSigner = token.Find(options.Pkcs11.IssuingKeyLabel, ownsToken: true);
+        }
+        else
+        {
+            var issuingKey = LoadKey(Path.Combine(dataDirectory, IssuingKeyFile), passphrase);
+            var algorithm = issuingKey is ECDsa ec ? HashForKeySize(ec.KeySize) : HashAlgorithmName.SHA256;
+            issuingSigner = new SoftwareSigningKey(issuingKey, algorithm);
+        }
+
+        var issuing = new CertificateAuthority(issuingCertificate, [root], issuingSigner);
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
         return new CaMaterial
         {
