@@ -58,9 +58,30 @@ public static class CaDirectory
 
         var issuing = new CertificateAuthority(issuingCertificate, [root], issuingSigner);
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
+        // RFC 7030 §4.1.3: during a root rollover the new hierarchy is published beside the current one, and
+        // certificates are issued under it once configured to (the TLS identity stays on the current chain).
+        var rollover = RootRollover.Load(dataDirectory, passphrase);
+        var active = rollover is not null && options.IssueUnderNewRoot ? rollover.NewIssuing : issuing;
+        if (rollover is not null)
+        {
+            active.RolloverCertificates = active == issuing
+                ? [rollover.NewRoot, rollover.NewWithOld, rollover.OldWithNew]
+                : [root, rollover.NewWithOld, rollover.OldWithNew, issuing.Certificate];
+            if (active != issuing)
+            {
+                active.Predecessor = issuing;
+            }
+            else
+            {
+                rollover.NewIssuing.Dispose();
+            }
+        }
+
         return new CaMaterial
         {
-            Issuing = issuing,
+            Issuing = active,
+            TlsIssuer = issuing.Certificate,
+            Rollover = rollover,
             Root = root,
             TlsCertificate = tls,
             Created = created,
@@ -78,7 +99,7 @@ public static class CaDirectory
         _ => HashAlgorithmName.SHA256,
     };
 
-    private static string ResolvePassphrase(string dataDirectory, CaOptions options, out string source)
+    internal static string ResolvePassphrase(string dataDirectory, CaOptions options, out string source)
     {
         if (!string.IsNullOrEmpty(options.KeyPassphrase))
         {

@@ -29,6 +29,9 @@ public sealed class CaOptions
     /// <summary>The token that holds the CA keys when <see cref="KeyProvider"/> is "pkcs11" (section "Estuary:Ca:Pkcs11").</summary>
     public Pkcs11Options Pkcs11 { get; set; } = new();
 
+    /// <summary>During a root rollover (`estuary ca rollover begin`), issue under the new root's issuing CA.</summary>
+    public bool IssueUnderNewRoot { get; set; }
+
     /// <summary>True when the CA keys are in a PKCS#11 token.</summary>
     public bool UsesPkcs11 => string.Equals(KeyProvider, "pkcs11", StringComparison.OrdinalIgnoreCase);
 

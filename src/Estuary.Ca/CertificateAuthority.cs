@@ -37,6 +37,12 @@ public sealed class CertificateAuthority : IDisposable
     /// </summary>
     public IReadOnlyList<CertificateExtension> DistributionExtensions { get; set; } = [];
 
+    /// <summary>Published in /cacerts beside the chain during a root rollover: the other root and both link certificates (RFC 4210 §4.4).</summary>
+    public IReadOnlyList<X509Certificate2> RolloverCertificates { get; set; } = [];
+
+    /// <summary>The issuing CA this one replaces during a root rollover: its certificates still authenticate clients (to re-enroll).</summary>
+    public CertificateAuthority? Predecessor { get; set; }
+
     /// <summary>The key identifier of this CA (its subjectKeyIdentifier), upper-case hex.</summary>
     public string KeyIdentifierHex => Convert.ToHexString(_keyIdentifier);
 
@@ -62,7 +68,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(_issuerName))
         {
-            return false;
+            return Predecessor?.IssuedThis(certificate) ?? false;
         }
 
         try
@@ -102,5 +108,9 @@ public sealed class CertificateAuthority : IDisposable
         }
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _key.Dispose();
+        Predecessor?.Dispose();
+    }
 }

@@ -10,6 +10,7 @@ internal static class CaCommand
         var command = new Command("ca", "Operate the CA in a data folder.");
         command.Subcommands.Add(CaRevokeCommand.Create());
         command.Subcommands.Add(CaInitCommand.Create());
+        command.Subcommands.Add(CaRolloverCommand.Create());
         return command;
     }
 

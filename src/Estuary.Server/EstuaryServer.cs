@@ -136,7 +136,7 @@ public static class EstuaryServer
             {
                 ServerCertificate = material.TlsCertificate,
                 // Send the issuing CA too: clients hold only the root (DATA_DIR/root-ca.pem).
-                ServerCertificateChain = [material.Issuing.Certificate],
+                ServerCertificateChain = [material.TlsIssuer ?? material.Issuing.Certificate],
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 // Ask for a client certificate, do not require one (RFC 7030 §3.3.2); the RA decides what it is worth.
                 ClientCertificateMode = ClientCertificateMode.AllowCertificate,
