@@ -45,8 +45,9 @@ public sealed class OcspResponder
             parsed = new OcspReq(request.ToArray());
             singles = parsed.GetRequestList();
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or InvalidOperationException or FormatException or OverflowException or Org.BouncyCastle.Asn1.Asn1Exception or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Bouncy Castle reports bad DER through many exception types; whichever it is, the client sent it.
             return OcspAnswer.Error(OcspRespStatus.MalformedRequest, "the body is not a DER OCSPRequest (RFC 6960 §4.1.1)");
         }
 
@@ -70,9 +71,9 @@ public sealed class OcspResponder
                     ? await lookup(Convert.ToHexString(id.SerialNumber.ToByteArrayUnsigned()), cancellationToken)
                     : OcspCertificateStatus.Unknown; // RFC 6960 §2.2: not a CA this responder answers for
             }
-            catch (Org.BouncyCastle.Ocsp.OcspException)
+            catch (Exception e) when (e is Org.BouncyCastle.Ocsp.OcspException or Org.BouncyCastle.Security.SecurityUtilityException or ArgumentException or InvalidOperationException)
             {
-                status = OcspCertificateStatus.Unknown; // a hash algorithm we do not compute
+                status = OcspCertificateStatus.Unknown; // a CertID hash algorithm we do not compute
             }
 
             allGood &= status.Kind != OcspStatusKind.Unknown;
@@ -83,7 +84,16 @@ public sealed class OcspResponder
         if (nonce is not null)
         {
             // RFC 8954 §2.1: the nonce is 1 to 32 octets; echo it unchanged.
-            var value = Asn1OctetString.GetInstance(nonce.GetParsedValue()).GetOctets();
+            byte[] value;
+            try
+            {
+                value = Asn1OctetString.GetInstance(nonce.GetParsedValue()).GetOctets();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or Asn1Exception)
+            {
+                return OcspAnswer.Error(OcspRespStatus.MalformedRequest, "the OCSP nonce is not an OCTET STRING (RFC 8954 §2.1)");
+            }
+
             if (value.Length is < 1 or > 32)
             {
                 return OcspAnswer.Error(OcspRespStatus.MalformedRequest, "the OCSP nonce must be 1 to 32 octets (RFC 8954 §2.1)");
