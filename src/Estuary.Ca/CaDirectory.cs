@@ -26,26 +26,69 @@ public static class CaDirectory
         var passphrase = ResolvePassphrase(dataDirectory, options, out var passphraseSource);
         var rootPath = Path.Combine(dataDirectory, RootCertificateFile);
         var created = false;
+        var token = options.UsesPkcs11 ? Pkcs11Token.Open(options.Pkcs11) : null;
         if (!File.Exists(rootPath))
         {
-            CreateHierarchy(dataDirectory, options, passphrase, time);
+            if (token is not null)
+            {
+                Pkcs11Hierarchy.Create(dataDirectory, options, token, time);
+            }
+            else
+            {
+                CreateHierarchy(dataDirectory, options, passphrase, time);
+            }
+
             created = true;
         }
 
         var root = X509Certificate2.CreateFromPem(File.ReadAllText(rootPath));
         var issuingCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDirectory, IssuingCertificateFile)));
-        var issuingKey = LoadKey(Path.Combine(dataDirectory, IssuingKeyFile), passphrase);
-        var algorithm = issuingKey is ECDsa ec ? HashForKeySize(ec.KeySize) : HashAlgorithmName.SHA256;
-        var issuing = new CertificateAuthority(issuingCertificate, [root], new SoftwareSigningKey(issuingKey, algorithm));
+        CaSigningKey issuingSigner;
+        if (token is not null)
+        {
+            // The CA signs inside the token; the issuing key object owns the session from here on.
+            issuingSigner = token.Find(options.Pkcs11.IssuingKeyLabel, ownsToken: true);
+        }
+        else
+        {
+            var issuingKey = LoadKey(Path.Combine(dataDirectory, IssuingKeyFile), passphrase);
+            var algorithm = issuingKey is ECDsa ec ? HashForKeySize(ec.KeySize) : HashAlgorithmName.SHA256;
+            issuingSigner = new SoftwareSigningKey(issuingKey, algorithm);
+        }
+
+        var issuing = new CertificateAuthority(issuingCertificate, [root], issuingSigner);
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
+        // RFC 7030 §4.1.3: during a root rollover the new hierarchy is published beside the current one, and
+        // certificates are issued under it once configured to (the TLS identity stays on the current chain).
+        var rollover = RootRollover.Load(dataDirectory, passphrase);
+        var active = rollover is not null && options.IssueUnderNewRoot ? rollover.NewIssuing : issuing;
+        if (rollover is not null)
+        {
+            active.RolloverCertificates = active == issuing
+                ? [rollover.NewRoot, rollover.NewWithOld, rollover.OldWithNew]
+                : [root, rollover.NewWithOld, rollover.OldWithNew, issuing.Certificate];
+            if (active != issuing)
+            {
+                active.Predecessor = issuing;
+            }
+            else
+            {
+                rollover.NewIssuing.Dispose();
+            }
+        }
+
         return new CaMaterial
         {
-            Issuing = issuing,
+            Issuing = active,
+            TlsIssuer = issuing.Certificate,
+            Rollover = rollover,
             Root = root,
             TlsCertificate = tls,
             Created = created,
             RootCertificatePath = rootPath,
             PassphraseSource = passphraseSource,
+            KeyPassphrase = passphrase,
+            DataDirectory = dataDirectory,
         };
     }
 
@@ -56,7 +99,7 @@ public static class CaDirectory
         _ => HashAlgorithmName.SHA256,
     };
 
-    private static string ResolvePassphrase(string dataDirectory, CaOptions options, out string source)
+    internal static string ResolvePassphrase(string dataDirectory, CaOptions options, out string source)
     {
         if (!string.IsNullOrEmpty(options.KeyPassphrase))
         {
@@ -166,7 +209,7 @@ public static class CaDirectory
         return X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath);
     }
 
-    private static void WriteKey(string path, AsymmetricAlgorithm key, string passphrase) =>
+    internal static void WriteKey(string path, AsymmetricAlgorithm key, string passphrase) =>
         SecureFile.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n", secret: true);
 
     /// <summary>Loads an encrypted PKCS#8 PEM key (ECDSA or RSA).</summary>

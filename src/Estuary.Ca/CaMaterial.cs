@@ -20,6 +20,18 @@ public sealed class CaMaterial : IDisposable
     /// <summary>Where the key passphrase came from, for the start-up summary (never the passphrase itself).</summary>
     public required string PassphraseSource { get; init; }
 
+    /// <summary>The CA that issued the TLS server certificate, sent with it in the handshake (defaults to the issuing CA).</summary>
+    public X509Certificate2? TlsIssuer { get; init; }
+
+    /// <summary>The root rollover in progress (RFC 7030 §4.1.3), or null.</summary>
+    public RootRollover? Rollover { get; init; }
+
+    /// <summary>Encrypts the keys this host creates later (the OCSP signer); never printed or logged.</summary>
+    internal string KeyPassphrase { get; init; } = "";
+
+    /// <summary>The data folder the material was loaded from.</summary>
+    public string DataDirectory { get; init; } = "";
+
     public void Dispose()
     {
         Issuing.Dispose();

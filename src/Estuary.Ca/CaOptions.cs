@@ -23,6 +23,18 @@ public sealed class CaOptions
     /// </summary>
     public string? KeyPassphrase { get; set; }
 
+    /// <summary>Where the root and issuing CA keys live: "file" (encrypted PKCS#8 in the data folder) or "pkcs11" (an HSM).</summary>
+    public string KeyProvider { get; set; } = "file";
+
+    /// <summary>The token that holds the CA keys when <see cref="KeyProvider"/> is "pkcs11" (section "Estuary:Ca:Pkcs11").</summary>
+    public Pkcs11Options Pkcs11 { get; set; } = new();
+
+    /// <summary>During a root rollover (`estuary ca rollover begin`), issue under the new root's issuing CA.</summary>
+    public bool IssueUnderNewRoot { get; set; }
+
+    /// <summary>True when the CA keys are in a PKCS#11 token.</summary>
+    public bool UsesPkcs11 => string.Equals(KeyProvider, "pkcs11", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Extra DNS names or IP addresses for the generated TLS server certificate (localhost, 127.0.0.1 and ::1 are always in it).</summary>
     public IList<string> TlsHostnames { get; } = [];
 }

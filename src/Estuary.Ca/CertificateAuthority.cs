@@ -31,12 +31,27 @@ public sealed class CertificateAuthority : IDisposable
 
     public CaSigningKey SigningKey => _key;
 
+    /// <summary>
+    /// Added to every certificate this CA issues: where to find its CRL and OCSP responder
+    /// (RFC 5280 §4.2.1.13, §4.2.2.1). Set once by the host when its public URL is known.
+    /// </summary>
+    public IReadOnlyList<CertificateExtension> DistributionExtensions { get; set; } = [];
+
+    /// <summary>Published in /cacerts beside the chain during a root rollover: the other root and both link certificates (RFC 4210 §4.4).</summary>
+    public IReadOnlyList<X509Certificate2> RolloverCertificates { get; set; } = [];
+
+    /// <summary>The issuing CA this one replaces during a root rollover: its certificates still authenticate clients (to re-enroll).</summary>
+    public CertificateAuthority? Predecessor { get; set; }
+
+    /// <summary>The key identifier of this CA (its subjectKeyIdentifier), upper-case hex.</summary>
+    public string KeyIdentifierHex => Convert.ToHexString(_keyIdentifier);
+
     /// <summary>Signs a certificate as instructed, with a fresh random serial.</summary>
     public IssuedCertificate Issue(IssuanceInstructions instructions)
     {
         // The CA never issues beyond its own validity (RFC 5280 §6.1.3 would reject it anyway).
         var notAfter = instructions.NotAfter > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()) : instructions.NotAfter;
-        var clamped = instructions with { NotAfter = notAfter };
+        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. DistributionExtensions] };
         var serial = SerialNumber.Next();
         var der = CertificateWriter.Write(clamped, serial, _issuerName, _keyIdentifier, _key);
         return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter));
@@ -53,7 +68,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(_issuerName))
         {
-            return false;
+            return Predecessor?.IssuedThis(certificate) ?? false;
         }
 
         try
@@ -93,5 +108,9 @@ public sealed class CertificateAuthority : IDisposable
         }
     }
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        _key.Dispose();
+        Predecessor?.Dispose();
+    }
 }

@@ -10,4 +10,5 @@ root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(ReenrollCommand.Create());
 root.Subcommands.Add(ServerKeyGenCommand.Create());
 root.Subcommands.Add(RenewCommand.Create());
+root.Subcommands.Add(CaCommand.Create());
 return await root.Parse(args).InvokeAsync();

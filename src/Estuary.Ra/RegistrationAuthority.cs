@@ -40,7 +40,7 @@ public sealed partial class RegistrationAuthority
         _time = time;
         _logger = logger;
         // RFC 7030 §4.1.3: the current CA certificates, including the trust anchor the client should hold.
-        _caCerts = CertsOnly.Encode([ca.Certificate.RawDataMemory, .. ca.Chain.Select(c => c.RawDataMemory)]);
+        _caCerts = CertsOnly.Encode([ca.Certificate.RawDataMemory, .. ca.Chain.Select(c => c.RawDataMemory), .. ca.RolloverCertificates.Select(c => c.RawDataMemory)]);
     }
 
     /// <summary>/cacerts (RFC 7030 §4.1): certs-only CMS with the issuing CA and the root. No authentication.</summary>

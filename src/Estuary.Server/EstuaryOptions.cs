@@ -23,6 +23,15 @@ public sealed class EstuaryOptions
     /// <summary>The realm of the HTTP Basic challenge.</summary>
     public string Realm { get; set; } = "estuary";
 
+    /// <summary>
+    /// The base URL relying parties reach this server at, for the CRL distribution point and OCSP URL put in
+    /// every issued certificate (e.g. http://pki.example.com). Default: the HttpListen URL if set, else the listen URL.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Optional plain-HTTP listener (http://HOST:PORT) that serves only /crl/ and /ocsp; off by default.</summary>
+    public string? HttpListen { get; set; }
+
     internal Base64Layout? FixedLayout => Base64Layout.ToUpperInvariant() switch
     {
         "AUTO" => null,

@@ -73,13 +73,23 @@ public static class EstuaryServer
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddRoutingCore();
+        var revocationOptions = new RevocationOptions();
+        builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);
+        builder.Services.AddSingleton(revocationOptions);
+        builder.Services.AddSingleton<CrlPublisher>();
+        builder.Services.AddSingleton<RevocationService>();
+        builder.Services.AddSingleton<OcspService>();
+        builder.Services.AddSingleton<RevocationUrls>();
+        builder.Services.AddHostedService<RevocationRefreshService>();
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();
+        app.UseMiddleware<PlainHttpGuard>();
         app.MapEst();
+        app.MapRevocation();
 
         PrintSummary(console, options, material, estPassword, labels);
         return app;
@@ -90,8 +100,9 @@ public static class EstuaryServer
     {
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            .Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal));
         var uri = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal));
+        RevocationPublication.OnStarted(app.Services, app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses, uri);
         await console.WriteLineAsync($"Estuary is ready: {uri.GetLeftPart(UriPartial.Authority)}{EstEndpoints.BasePath}");
         await console.FlushAsync(cancellationToken);
         return uri;
@@ -130,7 +141,7 @@ public static class EstuaryServer
             {
                 ServerCertificate = material.TlsCertificate,
                 // Send the issuing CA too: clients hold only the root (DATA_DIR/root-ca.pem).
-                ServerCertificateChain = [material.Issuing.Certificate],
+                ServerCertificateChain = [material.TlsIssuer ?? material.Issuing.Certificate],
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 // Ask for a client certificate, do not require one (RFC 7030 §3.3.2); the RA decides what it is worth.
                 ClientCertificateMode = ClientCertificateMode.AllowCertificate,
@@ -151,6 +162,11 @@ public static class EstuaryServer
         else
         {
             throw new ArgumentException($"Estuary:Listen host '{uri.Host}' must be an IP address, localhost or *");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.HttpListen))
+        {
+            RevocationPublication.ListenPlainHttp(kestrel, options.HttpListen);
         }
     }
 

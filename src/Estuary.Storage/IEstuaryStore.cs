@@ -26,4 +26,16 @@ public interface IEstuaryStore : IAsyncDisposable
 
     /// <summary>The newest audit events first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AuditEvent>> ListAuditAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks a certificate revoked (RFC 5280 §5.3.1 reason code) together with an audit event, in one transaction.
+    /// False when the serial is unknown or the certificate is already revoked (nothing is written then).
+    /// </summary>
+    Task<bool> RevokeAsync(string serial, DateTimeOffset revokedAt, int reason, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Every revoked certificate, oldest revocation first (what a CRL lists).</summary>
+    Task<IReadOnlyList<RevokedCertificate>> ListRevokedAsync(CancellationToken cancellationToken);
+
+    /// <summary>The next CRL number for an issuing CA (RFC 5280 §5.2.3: monotonically increasing), durably taken.</summary>
+    Task<long> NextCrlNumberAsync(string issuerKeyIdentifier, CancellationToken cancellationToken);
 }

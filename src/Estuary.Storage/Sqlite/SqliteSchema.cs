@@ -39,5 +39,14 @@ internal static class SqliteSchema
             detail TEXT NOT NULL
         );
         """,
+
+        // revocation: the revoked-certificate index for CRLs and the monotonic CRL number per issuing CA (RFC 5280 §5.2.3)
+        """
+        CREATE INDEX certificates_revoked_at ON certificates(revoked_at) WHERE revoked_at IS NOT NULL;
+        CREATE TABLE crl_numbers (
+            issuer TEXT PRIMARY KEY,
+            number INTEGER NOT NULL
+        );
+        """,
     ];
 }

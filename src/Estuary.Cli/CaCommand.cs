@@ -1,0 +1,23 @@
+using System.CommandLine;
+
+namespace Estuary.Cli;
+
+/// <summary>`estuary ca …`: operations on the CA in a data folder (revocation, HSM set-up, root rollover).</summary>
+internal static class CaCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("ca", "Operate the CA in a data folder.");
+        command.Subcommands.Add(CaRevokeCommand.Create());
+        command.Subcommands.Add(CaInitCommand.Create());
+        command.Subcommands.Add(CaRolloverCommand.Create());
+        return command;
+    }
+
+    /// <summary>The --data-dir option every `ca` verb takes (default Estuary__DataDir, else ./estuary-data).</summary>
+    public static Option<string> DataDirOption() => new("--data-dir")
+    {
+        Description = "Data folder (CA, database). Default $Estuary__DataDir or ./estuary-data",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Estuary__DataDir") ?? "estuary-data",
+    };
+}

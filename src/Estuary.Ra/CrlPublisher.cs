@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Estuary.Ca;
+using Estuary.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Estuary.Ra;
+
+/// <summary>
+/// Keeps the full CRL of one issuing CA current (RFC 5280 §5): re-signed when a revocation is recorded
+/// (here, or by another process sharing the store, seen on the next recheck) and before its nextUpdate.
+/// Each CRL takes the next CRL number from storage, so numbers only grow, across restarts and nodes.
+/// </summary>
+public sealed partial class CrlPublisher : IDisposable
+{
+    private readonly CertificateAuthority _ca;
+    private readonly IEstuaryStore _store;
+    private readonly RevocationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _signing = new(1, 1);
+    private volatile CrlSnapshot? _current;
+
+    public CrlPublisher(CertificateAuthority ca, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<CrlPublisher> logger)
+    {
+        _ca = ca;
+        _store = store;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public CertificateAuthority Authority => _ca;
+
+    /// <summary>The current CRL, signing a new one first when there is none or it is due for renewal.</summary>
+    public async Task<CrlSnapshot> GetCurrentAsync(CancellationToken cancellationToken)
+    {
+        var current = _current;
+        if (current is not null && !IsDue(current))
+        {
+            return current;
+        }
+
+        return await RefreshCoreAsync(force: false, cancellationToken);
+    }
+
+    /// <summary>Re-signs the CRL if the revocations in storage changed or it is due; returns the current one.</summary>
+    public Task<CrlSnapshot> RefreshAsync(CancellationToken cancellationToken) => RefreshCoreAsync(force: false, cancellationToken);
+
+    private bool IsDue(CrlSnapshot crl) => _time.GetUtcNow() >= crl.NextUpdate - _options.CrlRenewBefore;
+
+    private async Task<CrlSnapshot> RefreshCoreAsync(bool force, CancellationToken cancellationToken)
+    {
+        await _signing.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _time.GetUtcNow();
+            var entries = (await _store.ListRevokedAsync(cancellationToken))
+                .Where(r => r.Issuer == _ca.Certificate.Subject && r.NotAfter > now) // RFC 5280 §3.3: expired entries may leave the CRL
+                .ToList();
+            var fingerprint = Fingerprint(entries);
+            var current = _current;
+            if (!force && current is not null && current.Fingerprint == fingerprint && !IsDue(current))
+            {
+                return current;
+            }
+
+            var number = await _store.NextCrlNumberAsync(_ca.KeyIdentifierHex, cancellationToken);
+            var thisUpdate = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+            var nextUpdate = thisUpdate + _options.CrlValidity;
+            var der = CrlSigner.Sign(
+                _ca,
+                entries.Select(e => new CrlEntry(Convert.FromHexString(e.Serial), e.RevokedAt, (X509RevocationReason)e.Reason)),
+                number,
+                thisUpdate,
+                nextUpdate);
+            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint);
+            _current = snapshot;
+            LogSigned(_logger, number, entries.Count, nextUpdate);
+            return snapshot;
+        }
+        finally
+        {
+            _signing.Release();
+        }
+    }
+
+    private static string Fingerprint(List<RevokedCertificate> entries)
+    {
+        var text = new StringBuilder();
+        foreach (var e in entries)
+        {
+            text.Append(e.Serial).Append(' ').Append(e.RevokedAt.ToUnixTimeMilliseconds()).Append(' ').Append(e.Reason).Append('\n');
+        }
+
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public void Dispose() => _signing.Dispose();
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "signed CRL number {Number} with {Count} entries, next update {NextUpdate:u}")]
+    private static partial void LogSigned(ILogger logger, long number, int count, DateTimeOffset nextUpdate);
+}

@@ -1,0 +1,4 @@
+namespace Estuary.Ra;
+
+/// <summary>A signed CRL and what it was made from (the revocations it lists, by fingerprint).</summary>
+public sealed record CrlSnapshot(byte[] Der, long Number, DateTimeOffset ThisUpdate, DateTimeOffset NextUpdate, string Fingerprint);

@@ -1,0 +1,37 @@
+using Estuary.Ra;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Estuary.Server;
+
+/// <summary>The CRL of the issuing CA (RFC 5280 §5), where every issued certificate's cRLDistributionPoints points.</summary>
+public static class RevocationEndpoints
+{
+    public const string CrlPath = "/crl/issuing.crl";
+
+    /// <summary>RFC 5280 §4.2.1.13 / RFC 2585 §4.2: a DER CRL over HTTP is application/pkix-crl.</summary>
+    public const string CrlMediaType = "application/pkix-crl";
+
+    public static IEndpointRouteBuilder MapRevocation(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(CrlPath, CrlAsync);
+        app.MapOcsp();
+        return app;
+    }
+
+    private static async Task CrlAsync(HttpContext context)
+    {
+        var publisher = context.RequestServices.GetRequiredService<CrlPublisher>();
+        var options = context.RequestServices.GetRequiredService<RevocationOptions>();
+        var crl = await publisher.GetCurrentAsync(context.RequestAborted);
+        var response = context.Response;
+        response.ContentType = CrlMediaType;
+        response.ContentLength = crl.Der.Length;
+        // A CRL can change with any revocation: shared caches hold it no longer than the server's own recheck.
+        response.Headers.CacheControl = $"public, max-age={(int)options.RecheckInterval.TotalSeconds}";
+        response.Headers.LastModified = crl.ThisUpdate.ToString("R");
+        await response.Body.WriteAsync(crl.Der, context.RequestAborted);
+    }
+}
