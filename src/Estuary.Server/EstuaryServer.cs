@@ -75,6 +75,7 @@ public static class EstuaryServer
         var app = builder.Build();
         app.UseMiddleware<EstErrorMiddleware>();
         app.MapEst();
+        app.MapEstServerKeyGen();
 
         PrintSummary(console, options, material, estPassword, labels);
         return app;
