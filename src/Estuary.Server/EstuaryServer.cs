@@ -68,6 +68,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton(labels);
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
+        builder.Services.AddSingleton<ApprovalQueue>();
         builder.Services.AddRoutingCore();
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));

@@ -39,5 +39,27 @@ internal static class SqliteSchema
             detail TEXT NOT NULL
         );
         """,
+
+        // 2: enrollments held for approval (RFC 7030 §4.2.3)
+        """
+        CREATE TABLE pending_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_key TEXT NOT NULL,
+            label TEXT NOT NULL,
+            requester TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            replaces TEXT,
+            csr BLOB NOT NULL,
+            subject TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            issued_serial TEXT,
+            decided_by TEXT,
+            decided_at INTEGER
+        );
+        CREATE INDEX pending_requests_key ON pending_requests(request_key, id);
+        CREATE INDEX pending_requests_status ON pending_requests(status, id);
+        """,
     ];
 }
