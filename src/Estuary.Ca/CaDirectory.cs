@@ -38,8 +38,10 @@ public static class CaDirectory
         var algorithm = issuingKey is ECDsa ec ? HashForKeySize(ec.KeySize) : HashAlgorithmName.SHA256;
         var issuing = new CertificateAuthority(issuingCertificate, [root], new SoftwareSigningKey(issuingKey, algorithm));
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
+        var raSigning = RaSigningIdentity.LoadOrCreate(dataDirectory, passphrase, issuing, time);
         return new CaMaterial
         {
+            RaSigningCertificate = raSigning,
             Issuing = issuing,
             Root = root,
             TlsCertificate = tls,

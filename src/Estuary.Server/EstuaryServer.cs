@@ -77,6 +77,7 @@ public static class EstuaryServer
         app.UseMiddleware<EstErrorMiddleware>();
         app.MapEst();
         app.MapEstServerKeyGen();
+        app.MapEstFullCmc();
 
         PrintSummary(console, options, material, estPassword, labels);
         return app;
