@@ -58,6 +58,7 @@ public static class CaDirectory
 
         var issuing = new CertificateAuthority(issuingCertificate, [root], issuingSigner);
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
+        var raSigning = RaSigningIdentity.LoadOrCreate(dataDirectory, passphrase, issuing, time);
         // RFC 7030 §4.1.3: during a root rollover the new hierarchy is published beside the current one, and
         // certificates are issued under it once configured to (the TLS identity stays on the current chain).
         var rollover = RootRollover.Load(dataDirectory, passphrase);
@@ -79,6 +80,7 @@ public static class CaDirectory
 
         return new CaMaterial
         {
+            RaSigningCertificate = raSigning,
             Issuing = active,
             TlsIssuer = issuing.Certificate,
             Rollover = rollover,

@@ -12,6 +12,9 @@ public sealed class CaMaterial : IDisposable
     /// <summary>The TLS server certificate with its private key, for Kestrel.</summary>
     public required X509Certificate2 TlsCertificate { get; init; }
 
+    /// <summary>The RA's signing certificate with its key (CMC responses, RFC 5272 §3.2.2); null when not loaded.</summary>
+    public X509Certificate2? RaSigningCertificate { get; init; }
+
     /// <summary>True when this start created the CA (first run).</summary>
     public required bool Created { get; init; }
 
@@ -36,5 +39,6 @@ public sealed class CaMaterial : IDisposable
     {
         Issuing.Dispose();
         TlsCertificate.Dispose();
+        RaSigningCertificate?.Dispose();
     }
 }

@@ -11,4 +11,5 @@ root.Subcommands.Add(ReenrollCommand.Create());
 root.Subcommands.Add(ServerKeyGenCommand.Create());
 root.Subcommands.Add(RenewCommand.Create());
 root.Subcommands.Add(CaCommand.Create());
+root.Subcommands.Add(ApprovalsCommand.Create());
 return await root.Parse(args).InvokeAsync();

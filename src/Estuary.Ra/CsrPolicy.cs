@@ -11,13 +11,18 @@ namespace Estuary.Ra;
 /// </summary>
 public static class CsrPolicy
 {
-    public static EstResult<IssuanceInstructions> Apply(Profile profile, CertificationRequest csr, DateTimeOffset now, TimeSpan backdate)
-    {
-        if (CheckKey(profile, csr.PublicKey) is { } keyError)
-        {
-            return keyError;
-        }
+    public static EstResult<IssuanceInstructions> Apply(Profile profile, CertificationRequest csr, DateTimeOffset now, TimeSpan backdate) =>
+        CheckKey(profile, csr.PublicKey) is { } keyError ? keyError : ApplyNames(profile, csr, csr.SubjectPublicKeyInfo, now, backdate);
 
+    /// <summary>
+    /// /serverkeygen (RFC 7030 §4.4.1): the CSR's subject and extensions are the request, its public key is
+    /// ignored; the certificate carries <paramref name="generatedKey"/> (a SubjectPublicKeyInfo the server made).
+    /// </summary>
+    public static EstResult<IssuanceInstructions> ApplyWithServerGeneratedKey(Profile profile, CertificationRequest csr, ReadOnlyMemory<byte> generatedKey, DateTimeOffset now, TimeSpan backdate) =>
+        ApplyNames(profile, csr, generatedKey, now, backdate);
+
+    private static EstResult<IssuanceInstructions> ApplyNames(Profile profile, CertificationRequest csr, ReadOnlyMemory<byte> subjectPublicKeyInfo, DateTimeOffset now, TimeSpan backdate)
+    {
         if (CheckSubject(profile, csr.Subject) is { } subjectError)
         {
             return subjectError;
@@ -68,7 +73,7 @@ public static class CsrPolicy
         return EstResult<IssuanceInstructions>.Ok(new IssuanceInstructions
         {
             Subject = csr.Subject,
-            SubjectPublicKeyInfo = csr.SubjectPublicKeyInfo,
+            SubjectPublicKeyInfo = subjectPublicKeyInfo,
             NotBefore = now - backdate,
             NotAfter = now + profile.Validity,
             Extensions = extensions,

@@ -16,6 +16,9 @@ public sealed record EstRequestContext
 
     /// <summary>The client address, for the audit log and rate limits.</summary>
     public string RemoteAddress { get; init; } = "";
+
+    /// <summary>The TLS channel binding of the connection (RFC 7030 §3.5), computed by the web edge; null when not computed.</summary>
+    public EstChannelBinding? ChannelBinding { get; init; }
 }
 
 /// <summary>A user name and password from an Authorization: Basic header.</summary>

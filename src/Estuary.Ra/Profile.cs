@@ -60,6 +60,18 @@ public sealed class Profile
     /// <summary>DER CsrAttrs for this label, or null when it asks for nothing (204).</summary>
     public byte[]? CsrAttributes { get; private init; }
 
+    /// <summary>Whether /serverkeygen is allowed on this label (RFC 7030 §4.4).</summary>
+    public bool ServerKeyGen { get; private init; }
+
+    /// <summary>The key type /serverkeygen generates.</summary>
+    public Ca.KeyAlgorithm ServerKeyAlgorithm { get; private init; } = Ca.KeyAlgorithm.P256;
+
+    /// <summary>Enrollments wait for an administrator's approval (RFC 7030 §4.2.3).</summary>
+    public bool RequireApproval { get; private init; }
+
+    /// <summary>The CSR must carry the TLS channel binding in its challengePassword (RFC 7030 §3.5).</summary>
+    public bool RequireProofOfPossessionLinking { get; private init; }
+
     /// <summary>The key types accepted, for messages.</summary>
     public string AllowedKeysText { get; private init; } = "";
 
@@ -148,6 +160,16 @@ public sealed class Profile
             extensions.Add(new(Oids.ExtendedKeyUsage, false, new X509EnhancedKeyUsageExtension(eku, false).RawData));
         }
 
+        Ca.KeyAlgorithm serverKeyAlgorithm;
+        try
+        {
+            serverKeyAlgorithm = Ca.KeyAlgorithm.Parse(options.ServerKeyAlgorithm);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"label '{label}': ServerKeyAlgorithm: {e.Message}", e);
+        }
+
         var keysText = string.Join(", ", curves.Select(c => PublicKeyKind.CurveName(c)).Concat(rsa ? [$"RSA ≥ {options.MinRsaBits}"] : []));
         return new Profile(label)
         {
@@ -160,7 +182,13 @@ public sealed class Profile
             SanTypes = sanTypes,
             MaxSans = options.MaxSans,
             AllowedKeysText = keysText,
-            CsrAttributes = options.AdvertiseCsrAttributes ? BuildCsrAttributes(curves, rsa, options.MinRsaBits) : null,
+            CsrAttributes = options.AdvertiseCsrAttributes || options.RequireProofOfPossessionLinking
+                ? BuildCsrAttributes(curves, rsa, options.MinRsaBits, options.AdvertiseCsrAttributes, options.RequireProofOfPossessionLinking)
+                : null,
+            ServerKeyGen = options.ServerKeyGen,
+            ServerKeyAlgorithm = serverKeyAlgorithm,
+            RequireApproval = options.RequireApproval,
+            RequireProofOfPossessionLinking = options.RequireProofOfPossessionLinking,
         };
     }
 
@@ -168,9 +196,20 @@ public sealed class Profile
     /// RFC 9908 §3: the server names the key it wants as an attribute whose type is the public key algorithm
     /// (id-ecPublicKey with the curve, or rsaEncryption with the modulus size), and the signature algorithm by OID.
     /// </summary>
-    private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits)
+    private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits, bool advertiseKey, bool proofOfPossessionLinking)
     {
         var items = new List<CsrAttribute>();
+        if (proofOfPossessionLinking)
+        {
+            // RFC 7030 §3.5: listing challengePassword tells the client to put the tls-unique value there.
+            items.Add(CsrAttribute.OidOnly(Oids.ChallengePassword));
+        }
+
+        if (!advertiseKey)
+        {
+            return new CsrAttributes(items).Encode();
+        }
+
         string[] preference = [Oids.Secp256r1, Oids.Secp384r1, Oids.Secp521r1];
         var curve = preference.FirstOrDefault(curves.Contains);
         if (curve is not null)

@@ -31,6 +31,18 @@ public sealed class ProfileOptions
     /// <summary>Answer csrattrs with the key type and SAN wishes of this profile (RFC 9908); false gives 204.</summary>
     public bool AdvertiseCsrAttributes { get; set; } = true;
 
+    /// <summary>Allow /serverkeygen (RFC 7030 §4.4): the server generates the key pair and returns the private key once.</summary>
+    public bool ServerKeyGen { get; set; } = true;
+
+    /// <summary>Key type /serverkeygen generates: P-256, P-384, P-521, RSA-2048, RSA-3072 or RSA-4096.</summary>
+    public string ServerKeyAlgorithm { get; set; } = "P-256";
+
+    /// <summary>Hold every enrollment for an administrator's approval (RFC 7030 §4.2.3: 202 + Retry-After until decided).</summary>
+    public bool RequireApproval { get; set; }
+
+    /// <summary>Require the CSR's challengePassword to carry the TLS channel binding of the connection (RFC 7030 §3.5).</summary>
+    public bool RequireProofOfPossessionLinking { get; set; }
+
     /// <summary>The built-in default: TLS client certificates, one year, ECDSA or RSA ≥ 2048.</summary>
     public static ProfileOptions DefaultClient()
     {

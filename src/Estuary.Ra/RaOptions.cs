@@ -14,4 +14,10 @@ public sealed class RaOptions
 
     /// <summary>Allowed clock skew: notBefore is set this far in the past.</summary>
     public TimeSpan BackdateBy { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Retry-After, in seconds, of a 202 for an enrollment waiting for approval (RFC 7030 §4.2.3).</summary>
+    public int ApprovalRetryAfterSeconds { get; set; } = 60;
+
+    /// <summary>How long an undecided request waits; after that its repeat starts a new pending request.</summary>
+    public TimeSpan PendingRequestLifetime { get; set; } = TimeSpan.FromDays(7);
 }

@@ -113,12 +113,23 @@ public sealed partial class RegistrationAuthority
         EstRequestContext context,
         CancellationToken cancellationToken)
     {
+        if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
+        {
+            LogRefused(_logger, operation, who.Id, context.Label, linkError.Message);
+            return linkError;
+        }
+
         var now = _time.GetUtcNow();
         var instructions = CsrPolicy.Apply(profile, csr, now, _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
             LogRefused(_logger, operation, who.Id, context.Label, instructions.Error!.Message);
             return instructions.Error!;
+        }
+
+        if (profile.RequireApproval)
+        {
+            return await HoldOrCollectAsync(who, csr, tbs, operation, replaces, context, cancellationToken);
         }
 
         // A serial collision (2^-126 per pair) is answered by signing again, never by a 500.

@@ -45,6 +45,13 @@ public static class EstHttp
             response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (error.Kind == EstErrorKind.Pending)
+        {
+            // RFC 7030 §4.2.3: 202 + Retry-After, no body. Bouncy Castle 1.72 fails on a body it does not read.
+            response.ContentLength = 0;
+            return Task.CompletedTask;
+        }
+
         if (error.Kind == EstErrorKind.Unauthorized)
         {
             response.Headers.WWWAuthenticate = $"Basic realm=\"{realm}\", charset=\"UTF-8\"";

@@ -62,6 +62,7 @@ public static class EstRequestReader
             Basic = basic,
             ClientCertificate = http.Connection.ClientCertificate,
             RemoteAddress = http.Connection.RemoteIpAddress?.ToString() ?? "",
+            ChannelBinding = TlsChannelBinding.Read(http),
         };
     }
 }

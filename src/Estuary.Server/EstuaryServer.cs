@@ -72,6 +72,7 @@ public static class EstuaryServer
         builder.Services.AddEstRateLimiting(rateLimits);
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
+        builder.Services.AddSingleton<ApprovalQueue>();
         builder.Services.AddRoutingCore();
         var revocationOptions = new RevocationOptions();
         builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);
@@ -90,6 +91,8 @@ public static class EstuaryServer
         app.UseMiddleware<PlainHttpGuard>();
         app.MapEst();
         app.MapRevocation();
+        app.MapEstServerKeyGen();
+        app.MapEstFullCmc();
 
         PrintSummary(console, options, material, estPassword, labels);
         return app;

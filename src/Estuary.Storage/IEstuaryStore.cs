@@ -38,4 +38,25 @@ public interface IEstuaryStore : IAsyncDisposable
 
     /// <summary>The next CRL number for an issuing CA (RFC 5280 §5.2.3: monotonically increasing), durably taken.</summary>
     Task<long> NextCrlNumberAsync(string issuerKeyIdentifier, CancellationToken cancellationToken);
+
+    /// <summary>Holds a request for approval (RFC 7030 §4.2.3); returns its id.</summary>
+    Task<long> InsertPendingRequestAsync(PendingRequest request, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<PendingRequest?> FindPendingRequestAsync(long id, CancellationToken cancellationToken);
+
+    /// <summary>The newest held request with this key, whatever its status.</summary>
+    Task<PendingRequest?> FindLatestPendingRequestAsync(string requestKey, CancellationToken cancellationToken);
+
+    /// <summary>Held requests, newest first; <paramref name="status"/> null means every status.</summary>
+    Task<IReadOnlyList<PendingRequest>> ListPendingRequestsAsync(string? status, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Moves a request from <paramref name="expectedStatus"/> to <paramref name="newStatus"/>; false when it was not in the expected status.</summary>
+    Task<bool> DecidePendingRequestAsync(long id, string expectedStatus, string newStatus, string? reason, string actor, DateTimeOffset at, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the certificate issued for an approved request and marks it issued, in one transaction; false
+    /// (and nothing recorded) when the request is no longer approved — someone else issued it first.
+    /// </summary>
+    /// <exception cref="DuplicateSerialException">The serial is already recorded.</exception>
+    Task<bool> CompletePendingRequestAsync(long id, CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken);
 }

@@ -46,4 +46,8 @@ public static class Oids
 
     // X.520 attribute types
     public const string CommonName = "2.5.4.3";
+
+    // RFC 7030 §4.4.1.1, §4.4.1.2: CSR attributes asking for an encrypted server-generated key
+    public const string DecryptKeyIdentifier = "1.2.840.113549.1.9.16.2.37";
+    public const string AsymmetricDecryptKeyIdentifier = "1.2.840.113549.1.9.16.2.54";
 }

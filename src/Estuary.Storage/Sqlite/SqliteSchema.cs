@@ -40,13 +40,35 @@ internal static class SqliteSchema
         );
         """,
 
-        // revocation: the revoked-certificate index for CRLs and the monotonic CRL number per issuing CA (RFC 5280 §5.2.3)
+        // 2: revocation: the revoked-certificate index for CRLs and the monotonic CRL number per issuing CA (RFC 5280 §5.2.3)
         """
         CREATE INDEX certificates_revoked_at ON certificates(revoked_at) WHERE revoked_at IS NOT NULL;
         CREATE TABLE crl_numbers (
             issuer TEXT PRIMARY KEY,
             number INTEGER NOT NULL
         );
+        """,
+
+        // 3: enrollments held for approval (RFC 7030 §4.2.3)
+        """
+        CREATE TABLE pending_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            request_key TEXT NOT NULL,
+            label TEXT NOT NULL,
+            requester TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            replaces TEXT,
+            csr BLOB NOT NULL,
+            subject TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT,
+            issued_serial TEXT,
+            decided_by TEXT,
+            decided_at INTEGER
+        );
+        CREATE INDEX pending_requests_key ON pending_requests(request_key, id);
+        CREATE INDEX pending_requests_status ON pending_requests(status, id);
         """,
     ];
 }

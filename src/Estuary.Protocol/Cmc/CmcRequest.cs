@@ -1,0 +1,168 @@
+using System.Formats.Asn1;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Security;
+
+namespace Estuary.Protocol.Cmc;
+
+/// <summary>
+/// A Full PKI Request (RFC 5272 §3.2): a CMS SignedData whose eContentType is id-cct-PKIData. Parsed at
+/// the edge; the PKCS#10 requests inside are decoded with their own signatures verified, and the
+/// SignedData signature is checked against the keys that may have made it: a certificate carried in the
+/// SignedData, or the public key of a PKCS#10 inside (RFC 5272 §3.2.1.3.2: a request signed with the key
+/// being certified).
+/// </summary>
+public sealed class CmcRequest
+{
+    private CmcRequest(IReadOnlyList<CmcTaggedRequest> requests, string? signatureProblem)
+    {
+        Requests = requests;
+        SignatureProblem = signatureProblem;
+    }
+
+    /// <summary>The TaggedRequests of the reqSequence, in order.</summary>
+    public IReadOnlyList<CmcTaggedRequest> Requests { get; }
+
+    /// <summary>Null when the SignedData signature verified; otherwise why not.</summary>
+    public string? SignatureProblem { get; }
+
+    /// <exception cref="EstProtocolException">Not a CMS SignedData holding a PKIData.</exception>
+    public static CmcRequest Decode(byte[] contentInfo)
+    {
+        CmsSignedData signed;
+        byte[] content;
+        try
+        {
+            signed = new CmsSignedData(contentInfo);
+            if (signed.SignedContentType.Id != CmcOids.PkiData)
+            {
+                throw new EstProtocolException($"the CMC request's eContentType is {signed.SignedContentType.Id}, not id-cct-PKIData (RFC 5272 §3.2)");
+            }
+
+            if (signed.SignedContent is not { } encapsulated)
+            {
+                throw new EstProtocolException("the CMC request's SignedData has no encapsulated PKIData");
+            }
+
+            using var buffer = new MemoryStream();
+            encapsulated.Write(buffer);
+            content = buffer.ToArray();
+        }
+        catch (Exception e) when (e is CmsException or IOException or ArgumentException or InvalidCastException or InvalidOperationException)
+        {
+            throw new EstProtocolException("the body is not a CMS SignedData (RFC 5652 §5): " + e.Message, e);
+        }
+
+        var requests = ReadPkiData(content);
+        return new CmcRequest(requests, VerifySignature(signed, requests));
+    }
+
+    /// <summary>
+    /// PKIData ::= SEQUENCE { controlSequence, reqSequence SEQUENCE OF TaggedRequest, cmsSequence, otherMsgSequence }
+    /// (RFC 5272 §3.2.1; the module has IMPLICIT TAGS, so tcr [0] is the TaggedCertificationRequest SEQUENCE).
+    /// </summary>
+    private static List<CmcTaggedRequest> ReadPkiData(byte[] content)
+    {
+        try
+        {
+            var outer = new AsnReader(content, AsnEncodingRules.BER);
+            var pkiData = outer.ReadSequence();
+            outer.ThrowIfNotEmpty();
+            pkiData.ReadSequence(); // controlSequence: no control is acted on (see the README)
+            var reqSequence = pkiData.ReadSequence();
+            pkiData.ReadSequence(); // cmsSequence
+            pkiData.ReadSequence(); // otherMsgSequence
+            pkiData.ThrowIfNotEmpty();
+
+            var requests = new List<CmcTaggedRequest>();
+            while (reqSequence.HasData)
+            {
+                var tag = reqSequence.PeekTag();
+                if (tag.HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
+                {
+                    var tcr = reqSequence.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
+                    var bodyPartId = ReadBodyPartId(tcr);
+                    var csrDer = tcr.ReadEncodedValue().ToArray();
+                    tcr.ThrowIfNotEmpty();
+                    try
+                    {
+                        requests.Add(new CmcTaggedRequest(bodyPartId, CertificationRequest.Decode(csrDer)));
+                    }
+                    catch (EstProtocolException e)
+                    {
+                        requests.Add(new CmcTaggedRequest(bodyPartId, null, e.Message, e.Message.Contains("signature does not verify", StringComparison.Ordinal) ? CmcFailInfo.PopFailed : CmcFailInfo.BadRequest));
+                    }
+                }
+                else
+                {
+                    // crm [1] CertReqMsg (CRMF) and orm [2]: both begin with a bodyPartID.
+                    var other = reqSequence.ReadSequence(tag);
+                    var bodyPartId = tag.TagValue == 1 ? ReadBodyPartId(other.ReadSequence().ReadSequence()) : ReadBodyPartId(other);
+                    requests.Add(new CmcTaggedRequest(bodyPartId, null, "only PKCS#10 requests (tcr) are supported; CRMF and other request formats are not", CmcFailInfo.BadRequest));
+                }
+            }
+
+            return requests;
+        }
+        catch (AsnContentException e)
+        {
+            throw new EstProtocolException("the CMC request does not hold a DER PKIData (RFC 5272 §3.2.1): " + e.Message, e);
+        }
+    }
+
+    /// <summary>BodyPartID ::= INTEGER(0..4294967295) (RFC 5272 §3.2.2).</summary>
+    private static long ReadBodyPartId(AsnReader reader)
+    {
+        if (!reader.TryReadInt64(out var id) || id is < 0 or > uint.MaxValue)
+        {
+            throw new EstProtocolException("a CMC bodyPartID is outside 0..4294967295");
+        }
+
+        return id;
+    }
+
+    private static string? VerifySignature(CmsSignedData signed, List<CmcTaggedRequest> requests)
+    {
+        var signers = signed.GetSignerInfos().GetSigners();
+        if (signers.Count == 0)
+        {
+            return "the CMC request is not signed";
+        }
+
+        var certificates = signed.GetCertificates();
+        foreach (var signer in signers)
+        {
+            var verified = false;
+            foreach (var certificate in certificates.EnumerateMatches(signer.SignerID))
+            {
+                verified |= TryVerify(signer, certificate.GetPublicKey());
+            }
+
+            foreach (var request in requests)
+            {
+                if (!verified && request.Csr is { } csr)
+                {
+                    verified = TryVerify(signer, PublicKeyFactory.CreateKey(csr.SubjectPublicKeyInfo.ToArray()));
+                }
+            }
+
+            if (!verified)
+            {
+                return "the CMC request's signature does not verify with a certificate it carries nor with the key of a PKCS#10 it holds";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryVerify(SignerInformation signer, Org.BouncyCastle.Crypto.AsymmetricKeyParameter key)
+    {
+        try
+        {
+            return signer.Verify(key);
+        }
+        catch (Exception e) when (e is CmsException or InvalidOperationException or ArgumentException or Org.BouncyCastle.Security.SecurityUtilityException)
+        {
+            return false;
+        }
+    }
+}

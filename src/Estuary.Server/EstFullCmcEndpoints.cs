@@ -1,0 +1,75 @@
+using Estuary.Ca;
+using Estuary.Protocol;
+using Estuary.Protocol.Cmc;
+using Estuary.Ra;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Estuary.Server;
+
+/// <summary>/fullcmc (RFC 7030 §4.3) under /.well-known/est and /.well-known/est/{label}.</summary>
+public static class EstFullCmcEndpoints
+{
+    public static IEndpointRouteBuilder MapEstFullCmc(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { EstEndpoints.BasePath, EstEndpoints.BasePath + "/{label}" })
+        {
+            app.MapPost(prefix + "/fullcmc", FullCmcAsync);
+        }
+
+        return app;
+    }
+
+    private static async Task FullCmcAsync(HttpContext context, string? label)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<EstuaryOptions>>().Value;
+        var estContext = EstRequestReader.ReadContext(context, label, out var credentialsError);
+        if (credentialsError is not null)
+        {
+            await EstHttp.WriteErrorAsync(context, credentialsError, options.Realm);
+            return;
+        }
+
+        // RFC 7030 §4.3.1: application/pkcs7-mime; smime-type=CMC-request (the parameter is not compared, RFC 8951 §3).
+        if (!EstMediaTypes.Matches(context.Request.ContentType, EstMediaTypes.CmcRequest))
+        {
+            await EstHttp.WriteErrorAsync(context, new EstError(EstErrorKind.UnsupportedMediaType, "Content-Type must be application/pkcs7-mime; smime-type=CMC-request (RFC 7030 §4.3.1)"), options.Realm);
+            return;
+        }
+
+        var body = await EstHttp.ReadBodyAsync(context.Request, options.MaxRequestBodyBytes);
+        if (body is null)
+        {
+            await EstHttp.WriteErrorAsync(context, new EstError(EstErrorKind.PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes"), options.Realm);
+            return;
+        }
+
+        CmcRequest request;
+        try
+        {
+            request = CmcRequest.Decode(EstBase64.Decode(body));
+        }
+        catch (EstProtocolException e)
+        {
+            // Not parseable as CMC: there is no bodyPartID to answer in CMC, so HTTP answers.
+            await EstHttp.WriteErrorAsync(context, EstError.BadRequest(e.Message), options.Realm);
+            return;
+        }
+
+        var ra = context.RequestServices.GetRequiredService<RegistrationAuthority>();
+        var result = await ra.FullCmcAsync(estContext, request, context.RequestAborted);
+        if (result.Value is not { } outcome)
+        {
+            await EstHttp.WriteErrorAsync(context, result.Error!, options.Realm);
+            return;
+        }
+
+        var signer = context.RequestServices.GetRequiredService<CaMaterial>().RaSigningCertificate
+            ?? throw new InvalidOperationException("the RA signing certificate is not loaded");
+        var response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer);
+        await EstHttp.WriteBase64Async(context, EstMediaTypes.CmcResponse, response, Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, EstBase64.IsWrapped(body)));
+    }
+}
