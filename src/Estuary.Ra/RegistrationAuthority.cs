@@ -62,6 +62,7 @@ public sealed partial class RegistrationAuthority
         var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
         if (principal.Value is not { } who)
         {
+            await AuditAuthenticationFailureAsync(context, principal.Error!, "simpleenroll", cancellationToken);
             return principal.Error!;
         }
 
@@ -113,11 +114,18 @@ public sealed partial class RegistrationAuthority
         EstRequestContext context,
         CancellationToken cancellationToken)
     {
+        if (await AuthorizeTemplateAsync(profile, who, operation, context, cancellationToken) is { } denied)
+        {
+            LogRefused(_logger, operation, who.Id, context.Label, denied.Message);
+            return denied;
+        }
+
         var now = _time.GetUtcNow();
         var instructions = CsrPolicy.Apply(profile, csr, now, _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
             LogRefused(_logger, operation, who.Id, context.Label, instructions.Error!.Message);
+            await AuditRefusedAsync(RefusedPolicy, who.Id, operation, context, instructions.Error!, cancellationToken);
             return instructions.Error!;
         }
 
