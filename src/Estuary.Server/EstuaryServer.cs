@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
+using Estuary.Admin;
 using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Storage;
@@ -57,6 +58,7 @@ public static class EstuaryServer
         var store = await SqliteStore.OpenAsync(Path.Combine(dataDir, "estuary.db"), cancellationToken);
         var hasher = new PasswordHasher(time, raOptions.CredentialCacheLifetime);
         var estPassword = await InitialCredentials.EnsureEstAccountAsync(dataDir, store, hasher, time, cancellationToken);
+        var adminPassword = await AdminSetup.EnsureAdminAsync(dataDir, store, time, cancellationToken);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(time);
@@ -69,14 +71,17 @@ public static class EstuaryServer
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddRoutingCore();
+        builder.Services.AddEstuaryAdmin(builder.Configuration, dataDir);
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
         app.UseMiddleware<EstErrorMiddleware>();
         app.MapEst();
+        app.MapEstuaryAdmin();
 
         PrintSummary(console, options, material, estPassword, labels);
+        AdminSetup.PrintSummary(console, options, adminPassword);
         return app;
     }
 
