@@ -19,6 +19,7 @@ internal static class ConsoleStyle
         .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 16px; margin-bottom: 16px; }
         .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px; }
         .card.wide { grid-column: 1 / -1; }
+        .cards.two { grid-template-columns: 1fr 1fr; }
         .big { font-size: 32px; font-weight: 700; }
         .muted { color: var(--muted); }
         table { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }

@@ -27,7 +27,11 @@ public static class SvgCharts
             var h = (height - bottom - top) * count / (double)max;
             var x = left + (i * slot) + 2;
             svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x:0.#}\" y=\"{height - bottom - h:0.#}\" width=\"{Math.Max(1, slot - 4):0.#}\" height=\"{h:0.#}\" fill=\"#0b6e8a\"><title>{day:yyyy-MM-dd}: {count}</title></rect>");
-            if (i % 5 == 0 || i == days.Count - 1)
+            if (i == days.Count - 1)
+            {
+                svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{width}\" y=\"{height - 6}\" text-anchor=\"end\">{day:MM-dd}</text>");
+            }
+            else if (i % 5 == 0 && i < days.Count - 3)
             {
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x:0.#}\" y=\"{height - 6}\">{day:MM-dd}</text>");
             }
@@ -40,7 +44,7 @@ public static class SvgCharts
     /// <summary>A horizontal bar per category, longest first.</summary>
     public static HtmlString HorizontalBars(IReadOnlyList<(string Label, int Count)> rows, string title, string colour)
     {
-        const int width = 520, row = 26, labelWidth = 220;
+        const int width = 400, row = 26, labelWidth = 160;
         if (rows.Count == 0)
         {
             return new HtmlString("<p class=\"muted\">None.</p>");
