@@ -1,10 +1,10 @@
+using System.Text.Json;
 using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using System.Text.Json;
 
 namespace Estuary.Admin;
 
