@@ -28,6 +28,11 @@ public static class CsrPolicy
             return subjectError;
         }
 
+        if (profile.Template?.CheckNames(csr, profile.Label) is { } templateError)
+        {
+            return templateError;
+        }
+
         var extensions = new List<CertificateExtension>(profile.FixedExtensions.Count + 1);
         var san = csr.FindExtension(Oids.SubjectAltName);
         var subjectEmpty = csr.Subject.Length == 2; // SEQUENCE {} 

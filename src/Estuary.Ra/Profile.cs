@@ -6,7 +6,7 @@ using Estuary.Protocol.Asn1;
 namespace Estuary.Ra;
 
 /// <summary>A label's <see cref="ProfileOptions"/>, validated and compiled once: extension DER and lookup sets ready for every request.</summary>
-public sealed class Profile
+public sealed partial class Profile
 {
     private static readonly Dictionary<string, string> AttributeOids = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -62,6 +62,7 @@ public sealed partial class RegistrationAuthority
         var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
         if (principal.Value is not { } who)
         {
+            await AuditAuthenticationFailureAsync(context, principal.Error!, "simpleenroll", cancellationToken);
             return principal.Error!;
         }
 
@@ -113,6 +114,12 @@ public sealed partial class RegistrationAuthority
         EstRequestContext context,
         CancellationToken cancellationToken)
     {
+        if (await AuthorizeTemplateAsync(profile, who, operation, context, cancellationToken) is { } denied)
+        {
+            LogRefused(_logger, operation, who.Id, context.Label, denied.Message);
+            return denied;
+        }
+
         if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
         {
             LogRefused(_logger, operation, who.Id, context.Label, linkError.Message);
@@ -124,6 +131,7 @@ public sealed partial class RegistrationAuthority
         if (instructions.Value is not { } tbs)
         {
             LogRefused(_logger, operation, who.Id, context.Label, instructions.Error!.Message);
+            await AuditRefusedAsync(RefusedPolicy, who.Id, operation, context, instructions.Error!, cancellationToken);
             return instructions.Error!;
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
+using Estuary.Admin;
 using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Storage;
@@ -59,6 +60,7 @@ public static class EstuaryServer
         var rateLimits = new RateLimitOptions();
         builder.Configuration.GetSection("Estuary:RateLimits").Bind(rateLimits);
         var estPassword = await InitialCredentials.EnsureEstAccountAsync(dataDir, store, hasher, time, cancellationToken);
+        var adminPassword = await AdminSetup.EnsureAdminAsync(dataDir, store, time, cancellationToken);
 
         builder.Services.AddSingleton(Options.Create(options));
         builder.Services.AddSingleton(time);
@@ -82,6 +84,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
+        builder.Services.AddEstuaryAdmin(builder.Configuration, dataDir);
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
@@ -93,8 +96,10 @@ public static class EstuaryServer
         app.MapRevocation();
         app.MapEstServerKeyGen();
         app.MapEstFullCmc();
+        app.MapEstuaryAdmin();
 
         PrintSummary(console, options, material, estPassword, labels);
+        AdminSetup.PrintSummary(console, options, adminPassword);
         return app;
     }
 

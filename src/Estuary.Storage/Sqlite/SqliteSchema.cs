@@ -70,5 +70,43 @@ internal static class SqliteSchema
         CREATE INDEX pending_requests_key ON pending_requests(request_key, id);
         CREATE INDEX pending_requests_status ON pending_requests(status, id);
         """,
+
+        // 4: admin console and REST API (templates, adapters, account groups, administrators, API keys)
+        """
+        CREATE TABLE templates (
+            name TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE TABLE adapters (
+            name TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+        CREATE TABLE account_groups (
+            username TEXT NOT NULL REFERENCES accounts(username),
+            group_name TEXT NOT NULL,
+            PRIMARY KEY (username, group_name)
+        );
+        CREATE TABLE admin_users (
+            username TEXT PRIMARY KEY,
+            password_hash TEXT NOT NULL,
+            failed_logins INTEGER NOT NULL,
+            locked_until INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            secret_hash TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            created_by TEXT NOT NULL
+        );
+        CREATE INDEX certificates_label ON certificates(label);
+        CREATE INDEX audit_kind_time ON audit(kind, time);
+        """,
     ];
 }

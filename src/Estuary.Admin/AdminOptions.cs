@@ -1,0 +1,14 @@
+namespace Estuary.Admin;
+
+/// <summary>Console and API configuration (section "Estuary:Admin").</summary>
+public sealed class AdminOptions
+{
+    /// <summary>
+    /// Subjects (RFC 4514 as .NET prints them, e.g. "CN=ops-admin") of TLS client certificates issued by this
+    /// CA that may use the REST API with write scope, instead of an API key.
+    /// </summary>
+    public IList<string> ClientCertificateSubjects { get; } = [];
+
+    /// <summary>How long a console login lasts without activity.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,54 @@
+using Estuary.Storage;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Estuary.Admin.Pages.Admin;
+
+/// <summary>The dashboard: issuance per day, what expires soon, pending approvals and why requests fail.</summary>
+public sealed class IndexModel(IEstuaryStore store, IManagementStore management, TimeProvider time) : PageModel
+{
+    private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
+    {
+        ["est.refused.authentication"] = "wrong credentials",
+        ["est.refused.authorization"] = "template not allowed",
+        ["est.refused.policy"] = "CSR refused by policy",
+    };
+
+    public long Total { get; private set; }
+
+    public int IssuedLast30 { get; private set; }
+
+    public IReadOnlyList<(DateOnly Day, int Count)> PerDay { get; private set; } = [];
+
+    public IReadOnlyList<CertificateRecord> Expiring { get; private set; } = [];
+
+    /// <summary>0 until manual approval exists.</summary>
+    public int PendingApprovals { get; private set; }
+
+    public int FailuresTotal { get; private set; }
+
+    public IReadOnlyList<(string Label, int Count)> FailuresByReason { get; private set; } = [];
+
+    public IReadOnlyList<(string Label, int Count)> ByLabel { get; private set; } = [];
+
+    public IReadOnlyList<CertificateRecord> Latest { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var from = today.AddDays(-29);
+        var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        Total = await store.CountCertificatesAsync(ct);
+        var perDay = await management.CountIssuedPerDayAsync(since, ct);
+        PerDay = Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d => (d, perDay.GetValueOrDefault(d))).ToList();
+        IssuedLast30 = PerDay.Sum(d => d.Count);
+        Expiring = await management.SearchCertificatesAsync(new CertificateQuery { Status = "valid", ExpiresBefore = now.AddDays(30), Now = now, Limit = 1000 }, ct);
+        var failures = await management.SearchAuditAsync(new AuditQuery { KindPrefix = "est.refused", Since = now.AddDays(-7), Limit = 10_000 }, ct);
+        FailuresTotal = failures.Count;
+        FailuresByReason = failures.GroupBy(f => Reasons.GetValueOrDefault(f.Kind, f.Kind))
+            .Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
+        var recent = await management.SearchCertificatesAsync(new CertificateQuery { IssuedSince = since, Now = now, Limit = 10_000 }, ct);
+        ByLabel = recent.GroupBy(c => c.Label.Length == 0 ? "default" : c.Label).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).Take(8).ToList();
+        Latest = recent.Take(10).ToList();
+    }
+}

@@ -1,0 +1,142 @@
+namespace Estuary.Ra;
+
+/// <summary>
+/// Validates a <see cref="TemplateDefinition"/> and compiles it into one <see cref="Profile"/> per CA label:
+/// the configuration profile's checks (keys, subject attributes, SAN types, extensions, csrattrs) plus the
+/// template's <see cref="TemplateRules"/>. A definition that cannot work is refused with every reason.
+/// </summary>
+public static class TemplateCompiler
+{
+    public const string BuiltinAdapter = "builtin";
+
+    /// <summary>Compiles, or returns the list of problems (empty list never returned with null profiles).</summary>
+    public static (IReadOnlyList<Profile> Profiles, IReadOnlyList<string> Problems) Compile(TemplateDefinition template, IReadOnlyCollection<string> knownAdapters)
+    {
+        var problems = new List<string>();
+        if (!LabelRegistry.IsValidLabel(template.Name))
+        {
+            problems.Add("Name must be 1 to 64 characters of letters, digits, '-', '_' or '.'");
+        }
+
+        var labels = template.Labels.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (labels.Count == 0)
+        {
+            problems.Add("Labels: name at least one CA label");
+        }
+
+        foreach (var label in labels.Where(l => !LabelRegistry.IsValidLabel(l)))
+        {
+            problems.Add($"Labels: '{label}' must be 1 to 64 characters of letters, digits, '-', '_' or '.'");
+        }
+
+        if (!knownAdapters.Contains(template.Adapter))
+        {
+            problems.Add($"Adapter: '{template.Adapter}' is not an adapter (known: {string.Join(", ", knownAdapters)})");
+        }
+
+        if (template.MaxSans is < 0 or > 100)
+        {
+            problems.Add("MaxSans must be between 0 and 100");
+        }
+
+        if (template.MinRsaBits is < 2048 or > 16384)
+        {
+            problems.Add("MinRsaBits must be between 2048 and 16384");
+        }
+
+        var ips = new List<IpRange>();
+        foreach (var text in Clean(template.IpRanges))
+        {
+            if (IpRange.TryParse(text, out var range))
+            {
+                ips.Add(range!);
+            }
+            else
+            {
+                problems.Add($"IpRanges: '{text}' is not an address or CIDR range");
+            }
+        }
+
+        var subjectAttributes = Clean(template.SubjectAttributes);
+        var cnPattern = string.IsNullOrWhiteSpace(template.CommonNamePattern) ? null : new NamePattern(template.CommonNamePattern, starCrossesDots: true);
+        if (cnPattern is not null && !subjectAttributes.Contains("CN", StringComparer.OrdinalIgnoreCase))
+        {
+            problems.Add("CommonNamePattern needs CN among the SubjectAttributes");
+        }
+
+        var rules = new TemplateRules
+        {
+            TemplateName = template.Name,
+            Adapter = template.Adapter,
+            Accounts = Clean(template.AllowedAccounts).ToHashSet(StringComparer.Ordinal),
+            Groups = Clean(template.AllowedGroups).ToHashSet(StringComparer.Ordinal),
+            CertificateSubjects = Clean(template.AllowedCertificateSubjects).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
+            CommonName = cnPattern,
+            Dns = Clean(template.DnsPatterns).Select(p => new NamePattern(p, starCrossesDots: false)).ToList(),
+            Ips = ips,
+            Emails = Clean(template.EmailPatterns).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
+            Uris = Clean(template.UriPatterns).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
+            RequireApproval = template.RequireApproval,
+            ProofOfPossession = template.ProofOfPossession,
+            ServerKeyGeneration = template.ServerKeyGeneration,
+        };
+
+        var options = new ProfileOptions
+        {
+            ValidityDays = template.ValidityDays,
+            MinRsaBits = template.MinRsaBits,
+            MaxSans = template.MaxSans,
+            AdvertiseCsrAttributes = template.AdvertiseCsrAttributes,
+            // The template's flags drive the RFC 7030 features built into the RA (§4.2.3, §3.5, §4.4).
+            RequireApproval = template.RequireApproval,
+            RequireProofOfPossessionLinking = template.ProofOfPossession,
+            ServerKeyGen = template.ServerKeyGeneration,
+        };
+        AddAll(options.KeyUsage, Clean(template.KeyUsage));
+        AddAll(options.ExtendedKeyUsage, Clean(template.ExtendedKeyUsage));
+        AddAll(options.AllowedKeys, Clean(template.AllowedKeys));
+        AddAll(options.SubjectAttributes, subjectAttributes);
+        // A SAN type is allowed exactly when the template names patterns for it.
+        AddAll(options.SanTypes, new[] { ("dns", rules.Dns.Count), ("ip", rules.Ips.Count), ("email", rules.Emails.Count), ("uri", rules.Uris.Count) }
+            .Where(t => t.Item2 > 0).Select(t => t.Item1));
+        if (options.AllowedKeys.Count == 0)
+        {
+            problems.Add("AllowedKeys: name at least one key type (P-256, P-384, P-521, RSA)");
+        }
+
+        if (options.SubjectAttributes.Count == 0)
+        {
+            problems.Add("SubjectAttributes: name at least one attribute (CN, O, OU, …)");
+        }
+
+        var profiles = new List<Profile>();
+        if (problems.Count == 0)
+        {
+            foreach (var label in labels)
+            {
+                try
+                {
+                    profiles.Add(Profile.Compile(label, options).WithTemplate(rules));
+                }
+                catch (ArgumentException e)
+                {
+                    problems.Add(e.Message.Replace($"label '{label}': ", "", StringComparison.Ordinal));
+                    break;
+                }
+            }
+        }
+
+        return problems.Count == 0 ? (profiles, problems) : ([], problems);
+    }
+
+    private static List<string> Clean(IEnumerable<string> values) =>
+        values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    private static void AddAll(IList<string> list, IEnumerable<string> values)
+    {
+        foreach (var v in values)
+        {
+            list.Add(v);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Estuary.Admin;
+using Estuary.Storage;
+
+namespace Estuary.Server;
+
+/// <summary>First run of the console: a bootstrap administrator whose password is printed once and kept in initial-credentials.json.</summary>
+public static class AdminSetup
+{
+    /// <summary>Creates the bootstrap administrator when there is none; returns its password when created.</summary>
+    public static async Task<string?> EnsureAdminAsync(string dataDir, IEstuaryStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (store is not IManagementStore management)
+        {
+            return null;
+        }
+
+        var password = await AdminUserService.EnsureBootstrapAsync(management, time, cancellationToken);
+        if (password is not null)
+        {
+            InitialCredentials.Write(dataDir, "admin", AdminUserService.BootstrapUsername, password);
+        }
+
+        return password;
+    }
+
+    public static void PrintSummary(TextWriter console, EstuaryOptions options, string? adminPassword)
+    {
+        var listen = options.Listen.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
+            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
+        console.WriteLine($"Admin console: {listen}{EstuaryAdminExtensions.ConsolePath}/   (REST API {listen}{ApiEndpoints.BasePath}, OpenAPI {listen}/openapi/v1.json)");
+        if (adminPassword is not null)
+        {
+            console.WriteLine($"  admin login    user '{AdminUserService.BootstrapUsername}', password {adminPassword}");
+            console.WriteLine($"                 (shown once; also in {Path.Combine(options.DataDir, InitialCredentials.FileName)}, mode 0600)");
+        }
+
+        console.Flush();
+    }
+}

@@ -1,0 +1,17 @@
+namespace Estuary.Storage;
+
+/// <summary>A console administrator (not an EST client). Only a slow salted hash of the password is kept.</summary>
+public sealed record AdminUser
+{
+    public required string Username { get; init; }
+
+    public required string PasswordHash { get; init; }
+
+    /// <summary>Consecutive failed logins since the last success.</summary>
+    public int FailedLogins { get; init; }
+
+    /// <summary>Logins are refused until then, after too many failures.</summary>
+    public DateTimeOffset? LockedUntil { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+}

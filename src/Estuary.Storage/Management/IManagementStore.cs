@@ -1,0 +1,68 @@
+namespace Estuary.Storage;
+
+/// <summary>
+/// What the admin console and REST API keep besides certificates: templates, adapters, account groups,
+/// administrators and API keys, plus the searches they show. Every change is written with its audit event
+/// in one transaction. A separate interface from <see cref="IEstuaryStore"/> so that another store
+/// implementation compiles until it supports the console.
+/// </summary>
+public interface IManagementStore
+{
+    Task<IReadOnlyList<StoredDefinition>> ListTemplatesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces a template.</summary>
+    Task UpsertTemplateAsync(StoredDefinition template, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>False when no such template exists.</summary>
+    Task<bool> DeleteTemplateAsync(string name, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredDefinition>> ListAdaptersAsync(CancellationToken cancellationToken);
+
+    Task UpsertAdapterAsync(StoredDefinition adapter, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAdapterAsync(string name, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<EstAccount>> ListAccountsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Adds an account with its groups and an audit event; false when the name is taken.</summary>
+    Task<bool> CreateAccountAsync(EstAccount account, IReadOnlyCollection<string> groups, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>False when no such account exists.</summary>
+    Task<bool> SetAccountEnabledAsync(string username, bool enabled, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<bool> SetAccountPasswordAsync(string username, string passwordHash, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<bool> SetAccountGroupsAsync(string username, IReadOnlyCollection<string> groups, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> GetAccountGroupsAsync(string username, CancellationToken cancellationToken);
+
+    /// <summary>Groups of every account, by user name.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAllAccountGroupsAsync(CancellationToken cancellationToken);
+
+    Task<AdminUser?> FindAdminAsync(string username, CancellationToken cancellationToken);
+
+    Task<long> CountAdminsAsync(CancellationToken cancellationToken);
+
+    Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Records the outcome of a login: the failure count and lock, with an audit event.</summary>
+    Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<ApiKeyRecord?> FindApiKeyAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
+
+    Task<bool> DeleteApiKeyAsync(string id, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Certificates issued per UTC day since <paramref name="since"/> (days without any are absent).</summary>
+    Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>How many certificates were issued on any of these labels.</summary>
+    Task<long> CountCertificatesForLabelsAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AuditEvent>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken);
+}

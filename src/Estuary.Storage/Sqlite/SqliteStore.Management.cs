@@ -1,0 +1,428 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace Estuary.Storage.Sqlite;
+
+/// <summary>The console's records (<see cref="IManagementStore"/>): each change commits with its audit event.</summary>
+public sealed partial class SqliteStore : IManagementStore
+{
+    public Task<IReadOnlyList<StoredDefinition>> ListTemplatesAsync(CancellationToken cancellationToken) =>
+        ListDefinitionsAsync("templates", cancellationToken);
+
+    public Task UpsertTemplateAsync(StoredDefinition template, AuditEvent audit, CancellationToken cancellationToken) =>
+        UpsertDefinitionAsync("templates", template, audit);
+
+    public Task<bool> DeleteTemplateAsync(string name, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("DELETE FROM templates WHERE name = $a", audit, name);
+
+    public Task<IReadOnlyList<StoredDefinition>> ListAdaptersAsync(CancellationToken cancellationToken) =>
+        ListDefinitionsAsync("adapters", cancellationToken);
+
+    public Task UpsertAdapterAsync(StoredDefinition adapter, AuditEvent audit, CancellationToken cancellationToken) =>
+        UpsertDefinitionAsync("adapters", adapter, audit);
+
+    public Task<bool> DeleteAdapterAsync(string name, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("DELETE FROM adapters WHERE name = $a", audit, name);
+
+    public async Task<IReadOnlyList<EstAccount>> ListAccountsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT username, password_hash, enabled, created_at FROM accounts ORDER BY username";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<EstAccount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new EstAccount
+            {
+                Username = reader.GetString(0),
+                PasswordHash = reader.GetString(1),
+                Enabled = reader.GetInt64(2) != 0,
+                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+            });
+        }
+
+        return list;
+    }
+
+    public async Task<bool> CreateAccountAsync(EstAccount account, IReadOnlyCollection<string> groups, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync((connection, transaction) =>
+            {
+                Execute(connection, transaction, "INSERT INTO accounts (username, password_hash, enabled, created_at) VALUES ($a, $b, $c, $d)",
+                    account.Username, account.PasswordHash, account.Enabled ? 1 : 0, account.CreatedAt.ToUnixTimeMilliseconds());
+                WriteGroups(connection, transaction, account.Username, groups);
+                InsertAudit(connection, transaction, audit);
+                return true;
+            });
+        }
+        catch (DuplicateSerialException)
+        {
+            return false; // the unique key that failed is the username
+        }
+    }
+
+    public Task<bool> SetAccountEnabledAsync(string username, bool enabled, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("UPDATE accounts SET enabled = $b WHERE username = $a", audit, username, enabled ? 1 : 0);
+
+    public Task<bool> SetAccountPasswordAsync(string username, string passwordHash, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("UPDATE accounts SET password_hash = $b WHERE username = $a", audit, username, passwordHash);
+
+    public Task<bool> SetAccountGroupsAsync(string username, IReadOnlyCollection<string> groups, AuditEvent audit, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) =>
+        {
+            if (Scalar(connection, transaction, "SELECT COUNT(*) FROM accounts WHERE username = $a", username) == 0)
+            {
+                return false;
+            }
+
+            Execute(connection, transaction, "DELETE FROM account_groups WHERE username = $a", username);
+            WriteGroups(connection, transaction, username, groups);
+            InsertAudit(connection, transaction, audit);
+            return true;
+        });
+
+    public async Task<IReadOnlyList<string>> GetAccountGroupsAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_name FROM account_groups WHERE username = $u ORDER BY group_name";
+        command.Parameters.AddWithValue("$u", username);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAllAccountGroupsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT username, group_name FROM account_groups ORDER BY username, group_name";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var map = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var user = reader.GetString(0);
+            if (!map.TryGetValue(user, out var list))
+            {
+                map[user] = list = [];
+            }
+
+            list.Add(reader.GetString(1));
+        }
+
+        return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal);
+    }
+
+    public async Task<AdminUser?> FindAdminAsync(string username, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT username, password_hash, failed_logins, locked_until, created_at FROM admin_users WHERE username = $u";
+        command.Parameters.AddWithValue("$u", username);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new AdminUser
+        {
+            Username = reader.GetString(0),
+            PasswordHash = reader.GetString(1),
+            FailedLogins = reader.GetInt32(2),
+            LockedUntil = reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+        };
+    }
+
+    public async Task<long> CountAdminsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM admin_users";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync((connection, transaction) =>
+            {
+                Execute(connection, transaction, "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at) VALUES ($a, $b, 0, NULL, $c)",
+                    admin.Username, admin.PasswordHash, admin.CreatedAt.ToUnixTimeMilliseconds());
+                InsertAudit(connection, transaction, audit);
+                return true;
+            });
+        }
+        catch (DuplicateSerialException)
+        {
+            return false;
+        }
+    }
+
+    public Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("UPDATE admin_users SET failed_logins = $b, locked_until = $c WHERE username = $a", audit, username, failedLogins, lockedUntil?.ToUnixTimeMilliseconds());
+
+    public Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) =>
+        {
+            Execute(connection, transaction, "INSERT INTO api_keys (id, name, scope, secret_hash, created_at, created_by) VALUES ($a, $b, $c, $d, $e, $f)",
+                key.Id, key.Name, key.Scope, key.SecretHash, key.CreatedAt.ToUnixTimeMilliseconds(), key.CreatedBy);
+            InsertAudit(connection, transaction, audit);
+            return true;
+        });
+
+    public async Task<ApiKeyRecord?> FindApiKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await ReadApiKeysAsync("WHERE id = $a", id, cancellationToken);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    public Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken) =>
+        ReadApiKeysAsync("", null, cancellationToken);
+
+    public Task<bool> DeleteApiKeyAsync(string id, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("DELETE FROM api_keys WHERE id = $a", audit, id);
+
+    public async Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new StringBuilder("WHERE 1=1");
+        var now = query.Now.ToUnixTimeMilliseconds();
+        command.Parameters.AddWithValue("$now", now);
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            where.Append(" AND (subject LIKE $text ESCAPE '\\' OR sans LIKE $text ESCAPE '\\' OR serial LIKE $text ESCAPE '\\')");
+            command.Parameters.AddWithValue("$text", Like(query.Text.Trim()));
+        }
+
+        if (query.Label is not null)
+        {
+            where.Append(" AND label = $label");
+            command.Parameters.AddWithValue("$label", query.Label);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.RequestedBy))
+        {
+            where.Append(" AND requested_by LIKE $by ESCAPE '\\'");
+            command.Parameters.AddWithValue("$by", Like(query.RequestedBy.Trim()));
+        }
+
+        switch (query.Status)
+        {
+            case "valid":
+                where.Append(" AND revoked_at IS NULL AND not_after > $now");
+                break;
+            case "expired":
+                where.Append(" AND revoked_at IS NULL AND not_after <= $now");
+                break;
+            case "revoked":
+                where.Append(" AND revoked_at IS NOT NULL");
+                break;
+        }
+
+        if (query.ExpiresBefore is { } before)
+        {
+            where.Append(" AND not_after < $before");
+            command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        }
+
+        if (query.IssuedSince is { } since)
+        {
+            where.Append(" AND issued_at >= $since");
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }
+
+        command.CommandText = $"SELECT {CertificateColumns} FROM certificates {where} ORDER BY issued_at DESC, serial LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<CertificateRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(ReadCertificate(reader));
+        }
+
+        return list;
+    }
+
+    public async Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT issued_at / 86400000, COUNT(*) FROM certificates WHERE issued_at >= $since GROUP BY issued_at / 86400000";
+        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var map = new Dictionary<DateOnly, int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            map[DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(reader.GetInt64(0)))] = reader.GetInt32(1);
+        }
+
+        return map;
+    }
+
+    public async Task<long> CountCertificatesForLabelsAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        foreach (var label in labels)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM certificates WHERE label = $label";
+            command.Parameters.AddWithValue("$label", label);
+            total += (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return total;
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> SearchAuditAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new StringBuilder("WHERE 1=1");
+        if (!string.IsNullOrEmpty(query.KindPrefix))
+        {
+            where.Append(" AND kind LIKE $kind ESCAPE '\\'");
+            command.Parameters.AddWithValue("$kind", Escape(query.KindPrefix) + "%");
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            where.Append(" AND (actor LIKE $text ESCAPE '\\' OR detail LIKE $text ESCAPE '\\')");
+            command.Parameters.AddWithValue("$text", Like(query.Text.Trim()));
+        }
+
+        if (query.Since is { } since)
+        {
+            where.Append(" AND time >= $since");
+            command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
+        }
+
+        command.CommandText = $"SELECT time, kind, actor, detail FROM audit {where} ORDER BY id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<AuditEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new AuditEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return list;
+    }
+
+    private async Task<IReadOnlyList<StoredDefinition>> ListDefinitionsAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name, definition, updated_at, updated_by FROM {table} ORDER BY name";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<StoredDefinition>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new StoredDefinition(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3)));
+        }
+
+        return list;
+    }
+
+    private Task UpsertDefinitionAsync(string table, StoredDefinition definition, AuditEvent audit) =>
+        WriteAsync((connection, transaction) =>
+        {
+            Execute(connection, transaction,
+                $"INSERT INTO {table} (name, definition, updated_at, updated_by) VALUES ($a, $b, $c, $d) ON CONFLICT(name) DO UPDATE SET definition = excluded.definition, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                definition.Name, definition.Json, definition.UpdatedAt.ToUnixTimeMilliseconds(), definition.UpdatedBy);
+            InsertAudit(connection, transaction, audit);
+            return true;
+        });
+
+    private async Task<IReadOnlyList<ApiKeyRecord>> ReadApiKeysAsync(string where, string? id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT id, name, scope, secret_hash, created_at, created_by FROM api_keys {where} ORDER BY created_at";
+        if (id is not null)
+        {
+            command.Parameters.AddWithValue("$a", id);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var list = new List<ApiKeyRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ApiKeyRecord
+            {
+                Id = reader.GetString(0),
+                Name = reader.GetString(1),
+                Scope = reader.GetString(2),
+                SecretHash = reader.GetString(3),
+                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                CreatedBy = reader.GetString(5),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Runs one statement with parameters $a, $b, …; when it changes a row, records the audit event too.</summary>
+    private Task<bool> ChangeAsync(string sql, AuditEvent audit, params object?[] values) =>
+        WriteAsync((connection, transaction) =>
+        {
+            if (Execute(connection, transaction, sql, values) == 0)
+            {
+                return false;
+            }
+
+            InsertAudit(connection, transaction, audit);
+            return true;
+        });
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params object?[] values)
+    {
+        using var command = Command(connection, transaction, sql, values);
+        return command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, params object?[] values)
+    {
+        using var command = Command(connection, transaction, sql, values);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, object?[] values)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters.AddWithValue("$" + (char)('a' + i), values[i] ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static void WriteGroups(SqliteConnection connection, SqliteTransaction transaction, string username, IReadOnlyCollection<string> groups)
+    {
+        foreach (var group in groups.Distinct(StringComparer.Ordinal))
+        {
+            Execute(connection, transaction, "INSERT INTO account_groups (username, group_name) VALUES ($a, $b)", username, group);
+        }
+    }
+
+    private static string Escape(string s) =>
+        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private static string Like(string s) => "%" + Escape(s) + "%";
+}
