@@ -4,7 +4,6 @@ using System.Security.Authentication;
 using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Storage;
-using Estuary.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,7 +53,9 @@ public static class EstuaryServer
         options.DataDir = dataDir;
         var time = TimeProvider.System;
         var material = CaDirectory.LoadOrCreate(dataDir, caOptions, time);
-        var store = await SqliteStore.OpenAsync(Path.Combine(dataDir, "estuary.db"), cancellationToken);
+        var storageOptions = new StorageOptions();
+        builder.Configuration.GetSection("Estuary:Storage").Bind(storageOptions);
+        var store = await EstuaryStores.OpenAsync(storageOptions, dataDir, cancellationToken);
         var hasher = new PasswordHasher(time, raOptions.CredentialCacheLifetime);
         var estPassword = await InitialCredentials.EnsureEstAccountAsync(dataDir, store, hasher, time, cancellationToken);
 
@@ -76,7 +77,7 @@ public static class EstuaryServer
         app.UseMiddleware<EstErrorMiddleware>();
         app.MapEst();
 
-        PrintSummary(console, options, material, estPassword, labels);
+        PrintSummary(console, options, material, estPassword, labels, storageOptions);
         return app;
     }
 
@@ -149,13 +150,13 @@ public static class EstuaryServer
         }
     }
 
-    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels)
+    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels, StorageOptions storage)
     {
         console.WriteLine(material.Created ? $"Estuary: created a new CA in {options.DataDir}" : $"Estuary: using the CA in {options.DataDir}");
         console.WriteLine($"  root CA        {material.Root.Subject}  (trust anchor: {material.RootCertificatePath})");
         console.WriteLine($"  issuing CA     {material.Issuing.Certificate.Subject}, valid until {material.Issuing.Certificate.NotAfter:yyyy-MM-dd}");
         console.WriteLine($"  key passphrase {material.PassphraseSource}");
-        console.WriteLine($"  database       {Path.Combine(options.DataDir, "estuary.db")}");
+        console.WriteLine($"  database       {storage.Describe(options.DataDir)}");
         console.WriteLine($"  CA labels      {string.Join(", ", labels.Labels)}");
         if (estPassword is not null)
         {

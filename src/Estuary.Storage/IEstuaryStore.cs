@@ -26,4 +26,10 @@ public interface IEstuaryStore : IAsyncDisposable
 
     /// <summary>The newest audit events first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<AuditEvent>> ListAuditAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>True when the database answers a trivial query now (readiness probe); never throws for an unreachable database.</summary>
+    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many unrevoked certificates expire after <paramref name="from"/> and at or before <paramref name="until"/>.</summary>
+    Task<long> CountCertificatesExpiringAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
 }
