@@ -69,13 +69,16 @@ public static class EstuaryServer
         builder.Services.AddSingleton(labels);
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
+        builder.Services.AddSingleton<EstMetrics>();
         builder.Services.AddRoutingCore();
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
+        app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.MapEst();
+        app.MapHealth();
 
         PrintSummary(console, options, material, estPassword, labels, storageOptions);
         return app;

@@ -55,6 +55,17 @@ public sealed class StorageOutageTests(PostgresCluster cluster) : IClassFixture<
                 Assert.Contains("database is unavailable", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
+            using (var ready = await client.GetAsync(new Uri(server.BaseUri, "/readyz")))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("database unreachable", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            using (var health = await client.GetAsync(new Uri(server.BaseUri, "/healthz")))
+            {
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode); // the process is alive; only readiness fails
+            }
+
             using (var k = TestCsr.NewP256())
             using (var response = await mtls.PostAsync("simplereenroll", EstWire.Pkcs10(TestCsr.Create("CN=before-outage", k))))
             {
