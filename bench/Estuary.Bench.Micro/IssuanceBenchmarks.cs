@@ -14,7 +14,7 @@ namespace Estuary.Bench.Micro;
 /// sizes), and the naive BCL path (CertificateRequest.LoadSigningRequest + Create + PKCS#7 export).
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class IssuanceBenchmarks
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "estuary-bench-" + Guid.NewGuid().ToString("N")[..8]);
