@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(openssl curl strongswan-pki default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium)
+packages=(openssl curl strongswan-pki default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

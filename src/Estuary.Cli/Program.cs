@@ -12,4 +12,5 @@ root.Subcommands.Add(ServerKeyGenCommand.Create());
 root.Subcommands.Add(RenewCommand.Create());
 root.Subcommands.Add(CaCommand.Create());
 root.Subcommands.Add(ApprovalsCommand.Create());
+root.Subcommands.Add(DbCommand.Create());
 return await root.Parse(args).InvokeAsync();

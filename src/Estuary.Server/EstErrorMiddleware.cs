@@ -34,6 +34,13 @@ public sealed partial class EstErrorMiddleware(RequestDelegate next, ILogger<Est
             context.Response.StatusCode = e.StatusCode;
             await EstHttp.WriteTextAsync(context, "bad HTTP request: " + e.Message);
         }
+        catch (Estuary.Storage.StorageUnavailableException e) when (!context.Response.HasStarted)
+        {
+            // The database is unreachable: nothing was committed and no certificate left; ask the client to come back.
+            LogStorageUnavailable(logger, context.Request.Path, e.Message);
+            context.Response.Clear();
+            await EstHttp.WriteErrorAsync(context, StorageUnavailable, "");
+        }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
@@ -46,6 +53,12 @@ public sealed partial class EstErrorMiddleware(RequestDelegate next, ILogger<Est
             await EstHttp.WriteTextAsync(context, "internal error; the server log has the details");
         }
     }
+
+    private static readonly Estuary.Ra.EstError StorageUnavailable = new(
+        Estuary.Ra.EstErrorKind.Unavailable, "the certificate database is unavailable; nothing was issued, try again later", TimeSpan.FromSeconds(10));
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "storage unavailable on {Path}: {Reason}")]
+    private static partial void LogStorageUnavailable(ILogger logger, string path, string reason);
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, string path, Exception exception);

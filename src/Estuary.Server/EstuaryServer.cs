@@ -5,7 +5,6 @@ using Estuary.Admin;
 using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Storage;
-using Estuary.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -55,7 +54,9 @@ public static class EstuaryServer
         options.DataDir = dataDir;
         var time = TimeProvider.System;
         var material = CaDirectory.LoadOrCreate(dataDir, caOptions, time);
-        var store = await SqliteStore.OpenAsync(Path.Combine(dataDir, "estuary.db"), cancellationToken);
+        var storageOptions = new StorageOptions();
+        builder.Configuration.GetSection("Estuary:Storage").Bind(storageOptions);
+        var store = await EstuaryStores.OpenAsync(storageOptions, dataDir, cancellationToken);
         var hasher = new PasswordHasher(time, raOptions.CredentialCacheLifetime);
         var rateLimits = new RateLimitOptions();
         builder.Configuration.GetSection("Estuary:RateLimits").Bind(rateLimits);
@@ -75,6 +76,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddSingleton<ApprovalQueue>();
+        builder.Services.AddSingleton<EstMetrics>();
         builder.Services.AddRoutingCore();
         var revocationOptions = new RevocationOptions();
         builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);
@@ -89,6 +91,7 @@ public static class EstuaryServer
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
+        app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<PlainHttpGuard>();
@@ -97,8 +100,9 @@ public static class EstuaryServer
         app.MapEstServerKeyGen();
         app.MapEstFullCmc();
         app.MapEstuaryAdmin();
+        app.MapHealth();
 
-        PrintSummary(console, options, material, estPassword, labels);
+        PrintSummary(console, options, material, estPassword, labels, storageOptions);
         AdminSetup.PrintSummary(console, options, adminPassword);
         return app;
     }
@@ -178,13 +182,13 @@ public static class EstuaryServer
         }
     }
 
-    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels)
+    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels, StorageOptions storage)
     {
         console.WriteLine(material.Created ? $"Estuary: created a new CA in {options.DataDir}" : $"Estuary: using the CA in {options.DataDir}");
         console.WriteLine($"  root CA        {material.Root.Subject}  (trust anchor: {material.RootCertificatePath})");
         console.WriteLine($"  issuing CA     {material.Issuing.Certificate.Subject}, valid until {material.Issuing.Certificate.NotAfter:yyyy-MM-dd}");
         console.WriteLine($"  key passphrase {material.PassphraseSource}");
-        console.WriteLine($"  database       {Path.Combine(options.DataDir, "estuary.db")}");
+        console.WriteLine($"  database       {storage.Describe(options.DataDir)}");
         console.WriteLine($"  CA labels      {string.Join(", ", labels.Labels)}");
         if (estPassword is not null)
         {

@@ -59,4 +59,10 @@ public interface IEstuaryStore : IAsyncDisposable
     /// </summary>
     /// <exception cref="DuplicateSerialException">The serial is already recorded.</exception>
     Task<bool> CompletePendingRequestAsync(long id, CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>True when the database answers a trivial query now (readiness probe); never throws for an unreachable database.</summary>
+    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many unrevoked certificates expire after <paramref name="from"/> and at or before <paramref name="until"/>.</summary>
+    Task<long> CountCertificatesExpiringAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
 }

@@ -1,0 +1,21 @@
+using Estuary.Bench.Load;
+
+// Enrollment load generator (see docs/BENCHMARKS.md):
+//   gen-csrs --out FILE --count N [--subject CN=...] [--rsa]    pre-generate distinct CSRs (outside any timed run)
+//   enroll-client --url EST_URL --root ROOT.pem --user U --password P --out-dir DIR --count N
+//   run --mode keepalive|handshake|mtls --url EST_URL --root ROOT.pem --csrs FILE [--user U --password P]
+//       [--client-dir DIR] --concurrency C --seconds S [--server-pid PID]
+var options = Arguments.Parse(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "gen-csrs" => CsrFile.Generate(options),
+    "enroll-client" => await ClientCertificates.EnrollAsync(options),
+    "run" => await LoadRun.RunAsync(options),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Estuary.Bench.Load gen-csrs|enroll-client|run [--option value ...] (see docs/BENCHMARKS.md)");
+    return 2;
+}

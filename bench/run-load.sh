@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Enrollment throughput of a real `estuary serve` on this machine (see docs/BENCHMARKS.md).
+#   bench/run-load.sh [sqlite|postgres] [P-256|RSA-2048]
+# Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls").
+# Prints one line per run and the medians. Needs wrk and, for postgres, the Debian postgresql package.
+set -euo pipefail
+STORE=${1:-sqlite}
+CA=${2:-P-256}
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+CONCURRENCY=${CONCURRENCY:-64}
+MODES=${MODES:-keepalive handshake mtls}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d /tmp/estuary-bench.XXXXXX)
+chmod 755 "$work"
+port=$((20000 + RANDOM % 20000))
+pgport=$((port + 1))
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  if [ -f "$work/pg/postmaster.pid" ]; then as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m immediate -w stop >/dev/null || true; fi
+  rm -rf "$work"
+}
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+trap cleanup EXIT
+
+dotnet build -c Release "$root/src/Estuary.Cli" -v q -nologo >/dev/null
+dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
+LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.Load.dll")
+
+export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
+if [ "$STORE" = postgres ]; then
+  [ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
+  as_postgres /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -U postgres -A trust --no-sync >/dev/null
+  as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -l "$work/pg.log" -w \
+    -o "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  export Estuary__Storage__Provider=postgres Estuary__Storage__ConnectionString="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+fi
+
+mkdir -p "$work/data"
+dotnet "$root/src/Estuary.Cli/bin/Release/net10.0/estuary.dll" serve --data-dir "$work/data" --listen "https://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do grep -q "Estuary is ready" "$work/server.log" && break; sleep 0.5; done
+grep -q "Estuary is ready" "$work/server.log" || { cat "$work/server.log"; exit 1; }
+url="https://127.0.0.1:$port/.well-known/est"
+password=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["est"]["password"])' "$work/data/initial-credentials.json")
+basic=$(printf 'est:%s' "$password" | base64 -w0)
+
+csr_count=$(( DURATION * 7000 ))
+"${LOAD[@]}" gen-csrs --out "$work/csrs.txt" --count "$csr_count" >/dev/null
+"${LOAD[@]}" gen-csrs --out "$work/renew.txt" --count "$(( DURATION * 5000 ))" --subject "CN=bench-mtls, O=Estuary Bench" >/dev/null
+"${LOAD[@]}" enroll-client --url "$url" --root "$work/data/root-ca.pem" --user est --password "$password" --out-dir "$work/clients" --count "$CONCURRENCY" >/dev/null
+
+# Warm up (JIT tiering, pools) before anything is timed.
+wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
+
+cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "store=$STORE ca=$CA runs=$RUNS duration=${DURATION}s concurrency=$CONCURRENCY cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+for mode in $MODES; do
+  : >"$work/$mode.results"
+  for run in $(seq 1 "$RUNS"); do
+    if [ "$mode" = keepalive ]; then
+      before=$(cpu)
+      out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 2>&1)
+      after=$(cpu)
+      requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+      non2xx=$(echo "$out" | awk '/Non-2xx/ { print $5 }'); non2xx=${non2xx:-0}
+      errors=$(echo "$out" | awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }'); errors=${errors:-0}
+      rate=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
+      p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+      p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+      cpu_ms=$(awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "%.3f", (a - b) * 10 / n }')
+      line="mode=keepalive run=$run ok=$((requests - non2xx)) failed=$((non2xx + errors)) rate=$rate/s p50=$p50 p99=$p99 server_cpu_ms_per_enrollment=$cpu_ms"
+    else
+      args=(run --mode "$mode" --url "$url" --root "$work/data/root-ca.pem" --concurrency "$CONCURRENCY" --seconds "$DURATION" --server-pid "$server_pid")
+      if [ "$mode" = mtls ]; then args+=(--csrs "$work/renew.txt" --client-dir "$work/clients"); else args+=(--csrs "$work/csrs.txt" --user est --password "$password"); fi
+      line="$("${LOAD[@]}" "${args[@]}" | head -1) run=$run"
+    fi
+    echo "$line"
+    echo "$line" >>"$work/$mode.results"
+  done
+  for key in rate p50 p99 server_cpu_ms_per_enrollment failed; do
+    printf '%s median %s=%s\n' "$mode" "$key" "$(grep -o "$key=[0-9.]*" "$work/$mode.results" | cut -d= -f2 | median)"
+  done
+done
