@@ -7,7 +7,7 @@ namespace Estuary.Storage.Tests;
 /// What every <see cref="IEstuaryStore"/> must do, run unchanged against SQLite and PostgreSQL by the
 /// concrete subclasses. Each test gets a fresh, empty database.
 /// </summary>
-public abstract class EstuaryStoreContract : IAsyncLifetime
+public abstract partial class EstuaryStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly List<IEstuaryStore> _opened = [];
