@@ -86,7 +86,13 @@ public static class EstuaryServer
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
-        builder.Services.AddEstuaryAdmin(builder.Configuration, dataDir);
+        // The console keeps templates, accounts and API keys in the management tables, which only the
+        // SQLite store has so far; on PostgreSQL the EST service runs without the console.
+        var consoleAvailable = store is IManagementStore;
+        if (consoleAvailable)
+        {
+            builder.Services.AddEstuaryAdmin(builder.Configuration, dataDir);
+        }
 
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
@@ -99,11 +105,22 @@ public static class EstuaryServer
         app.MapRevocation();
         app.MapEstServerKeyGen();
         app.MapEstFullCmc();
-        app.MapEstuaryAdmin();
+        if (consoleAvailable)
+        {
+            app.MapEstuaryAdmin();
+        }
+
         app.MapHealth();
 
         PrintSummary(console, options, material, estPassword, labels, storageOptions);
-        AdminSetup.PrintSummary(console, options, adminPassword);
+        if (consoleAvailable)
+        {
+            AdminSetup.PrintSummary(console, options, adminPassword);
+        }
+        else
+        {
+            console.WriteLine("Admin console: not available with PostgreSQL storage yet (use the estuary CLI)");
+        }
         return app;
     }
 

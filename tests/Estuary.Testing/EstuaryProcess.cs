@@ -23,6 +23,9 @@ public sealed class EstuaryProcess : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>Environment variables for the process, e.g. Estuary__Storage__Provider.</summary>
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
+
     public int Port { get; }
 
     public string EstUrl => $"https://127.0.0.1:{Port}/.well-known/est";
@@ -68,6 +71,11 @@ public sealed class EstuaryProcess : IAsyncDisposable
         foreach (var a in new[] { CliPath, "serve", "--data-dir", DataDir, "--listen", $"https://127.0.0.1:{Port}" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
         }
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
@@ -45,46 +44,7 @@ public sealed class ProcessTests : IAsyncLifetime
         var (user, password) = _server.EstCredentials();
         using var client = Client(user, password);
         using var key = TestCsr.NewP256();
-        // Distinct CSRs prepared before the load, as the benchmark does.
-        var bodies = Enumerable.Range(0, 400).Select(i => TestCsr.Create($"CN=crash-{i}", key)).ToArray();
-        var received = new ConcurrentBag<string>();
-        var next = -1;
-        using var stop = new CancellationTokenSource();
-
-        async Task Worker()
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var i = Interlocked.Increment(ref next);
-                if (i >= bodies.Length)
-                {
-                    return;
-                }
-
-                try
-                {
-                    using var response = await client.PostAsync("simpleenroll", EstWire.Pkcs10(bodies[i]), stop.Token);
-                    if (response.StatusCode == HttpStatusCode.OK)
-                    {
-                        received.Add((await EstWire.ReadCertsAsync(response)).Single().SerialNumber);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
-                {
-                    // The kill cuts requests in flight: those clients got no certificate.
-                }
-            }
-        }
-
-        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(Worker)).ToArray();
-        while (received.Count < 40)
-        {
-            await Task.Delay(20);
-        }
-
-        await _server.KillAsync();
-        await stop.CancelAsync();
-        await Task.WhenAll(workers);
+        var received = await CrashLoad.EnrollUntilKilledAsync(_server, client, key);
 
         await using (var store = await SqliteStore.OpenAsync(Path.Combine(_dataDir, "estuary.db")))
         {
