@@ -29,6 +29,8 @@ dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
 LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.Load.dll")
 
 export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
+# The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
+export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
 if [ "$STORE" = postgres ]; then
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
   as_postgres /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -U postgres -A trust --no-sync >/dev/null
