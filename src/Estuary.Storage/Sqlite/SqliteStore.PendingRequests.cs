@@ -111,24 +111,7 @@ public sealed partial class SqliteStore
                 }
             }
 
-            using (var insert = connection.CreateCommand())
-            {
-                insert.Transaction = transaction;
-                insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL)";
-                insert.Parameters.AddWithValue("$serial", certificate.Serial);
-                insert.Parameters.AddWithValue("$subject", certificate.Subject);
-                insert.Parameters.AddWithValue("$sans", certificate.SubjectAltNames);
-                insert.Parameters.AddWithValue("$issuer", certificate.Issuer);
-                insert.Parameters.AddWithValue("$nb", certificate.NotBefore.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$na", certificate.NotAfter.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$by", certificate.RequestedBy);
-                insert.Parameters.AddWithValue("$label", certificate.Label);
-                insert.Parameters.AddWithValue("$op", certificate.Operation);
-                insert.Parameters.AddWithValue("$replaces", (object?)certificate.Replaces ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$der", certificate.Der);
-                insert.Parameters.AddWithValue("$at", certificate.IssuedAt.ToUnixTimeMilliseconds());
-                insert.ExecuteNonQuery();
-            }
+            InsertCertificate(connection, transaction, certificate);
 
             InsertAudit(connection, transaction, audit);
             return true;

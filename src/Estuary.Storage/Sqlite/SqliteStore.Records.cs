@@ -11,28 +11,32 @@ public sealed partial class SqliteStore
     public Task InsertCertificateAsync(CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
         {
-            using (var insert = connection.CreateCommand())
-            {
-                insert.Transaction = transaction;
-                insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL)";
-                insert.Parameters.AddWithValue("$serial", certificate.Serial);
-                insert.Parameters.AddWithValue("$subject", certificate.Subject);
-                insert.Parameters.AddWithValue("$sans", certificate.SubjectAltNames);
-                insert.Parameters.AddWithValue("$issuer", certificate.Issuer);
-                insert.Parameters.AddWithValue("$nb", certificate.NotBefore.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$na", certificate.NotAfter.ToUnixTimeMilliseconds());
-                insert.Parameters.AddWithValue("$by", certificate.RequestedBy);
-                insert.Parameters.AddWithValue("$label", certificate.Label);
-                insert.Parameters.AddWithValue("$op", certificate.Operation);
-                insert.Parameters.AddWithValue("$replaces", (object?)certificate.Replaces ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$der", certificate.Der);
-                insert.Parameters.AddWithValue("$at", certificate.IssuedAt.ToUnixTimeMilliseconds());
-                insert.ExecuteNonQuery();
-            }
+            InsertCertificate(connection, transaction, certificate);
 
             InsertAudit(connection, transaction, audit);
             return true;
         });
+
+    /// <summary>The certificate row, shared by plain issuance and the completion of an approved request.</summary>
+    private static void InsertCertificate(SqliteConnection connection, SqliteTransaction transaction, CertificateRecord certificate)
+    {
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL)";
+        insert.Parameters.AddWithValue("$serial", certificate.Serial);
+        insert.Parameters.AddWithValue("$subject", certificate.Subject);
+        insert.Parameters.AddWithValue("$sans", certificate.SubjectAltNames);
+        insert.Parameters.AddWithValue("$issuer", certificate.Issuer);
+        insert.Parameters.AddWithValue("$nb", certificate.NotBefore.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$na", certificate.NotAfter.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$by", certificate.RequestedBy);
+        insert.Parameters.AddWithValue("$label", certificate.Label);
+        insert.Parameters.AddWithValue("$op", certificate.Operation);
+        insert.Parameters.AddWithValue("$replaces", (object?)certificate.Replaces ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$der", certificate.Der);
+        insert.Parameters.AddWithValue("$at", certificate.IssuedAt.ToUnixTimeMilliseconds());
+        insert.ExecuteNonQuery();
+    }
 
     public async Task<CertificateRecord?> FindCertificateAsync(string serial, CancellationToken cancellationToken)
     {
