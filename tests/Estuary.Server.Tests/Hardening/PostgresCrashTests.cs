@@ -27,6 +27,7 @@ public sealed class PostgresCrashTests(PostgresCluster cluster) : IClassFixture<
             using (var client = Client(server, dataDir, user, password))
             {
                 var received = await CrashLoad.EnrollUntilKilledAsync(server, client, key);
+                Assert.Equal(received.Count, received.Distinct().Count()); // no serial was handed out twice
 
                 var options = new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = connectionString };
                 await using var store = await EstuaryStores.OpenAsync(options, dataDir);

@@ -45,6 +45,7 @@ public sealed class ProcessTests : IAsyncLifetime
         using var client = Client(user, password);
         using var key = TestCsr.NewP256();
         var received = await CrashLoad.EnrollUntilKilledAsync(_server, client, key);
+        Assert.Equal(received.Count, received.Distinct().Count()); // no serial was handed out twice
 
         await using (var store = await SqliteStore.OpenAsync(Path.Combine(_dataDir, "estuary.db")))
         {
