@@ -24,22 +24,28 @@ public sealed partial class PostgresStore
                     """);
                 var p = insert.Parameters;
                 p.Add(Text(certificate.Serial));
-                p.Add(Text(certificate.Subject));
-                p.Add(Text(certificate.SubjectAltNames));
-                p.Add(Text(certificate.Issuer));
-                p.Add(Time(certificate.NotBefore));
-                p.Add(Time(certificate.NotAfter));
-                p.Add(Text(certificate.RequestedBy));
-                p.Add(Text(certificate.Label));
-                p.Add(Text(certificate.Operation));
-                p.Add(Text(certificate.Replaces));
-                p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = certificate.Der });
-                p.Add(Time(certificate.IssuedAt));
+                AddCertificateFields(p, certificate);
                 AddAuditParameters(p, audit);
                 batch.BatchCommands.Add(insert);
             },
             statements => statements[0].RecordsAffected == 1 ? true : throw new DuplicateSerialException($"serial {certificate.Serial} is already recorded"),
             cancellationToken);
+
+    /// <summary>The certificate columns after serial, in <see cref="CertificateColumns"/> order (issuance and approved-request completion share them).</summary>
+    private static void AddCertificateFields(NpgsqlParameterCollection p, CertificateRecord certificate)
+    {
+        p.Add(Text(certificate.Subject));
+        p.Add(Text(certificate.SubjectAltNames));
+        p.Add(Text(certificate.Issuer));
+        p.Add(Time(certificate.NotBefore));
+        p.Add(Time(certificate.NotAfter));
+        p.Add(Text(certificate.RequestedBy));
+        p.Add(Text(certificate.Label));
+        p.Add(Text(certificate.Operation));
+        p.Add(Text(certificate.Replaces));
+        p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = certificate.Der });
+        p.Add(Time(certificate.IssuedAt));
+    }
 
     public Task<CertificateRecord?> FindCertificateAsync(string serial, CancellationToken cancellationToken) =>
         QueryAsync(

@@ -134,17 +134,7 @@ public sealed partial class PostgresStore
                     p.Add(Text(certificate.Serial));
                     p.Add(Bigint(id));
                     p.Add(Text(PendingRequestStatus.Approved));
-                    p.Add(Text(certificate.Subject));
-                    p.Add(Text(certificate.SubjectAltNames));
-                    p.Add(Text(certificate.Issuer));
-                    p.Add(Time(certificate.NotBefore));
-                    p.Add(Time(certificate.NotAfter));
-                    p.Add(Text(certificate.RequestedBy));
-                    p.Add(Text(certificate.Label));
-                    p.Add(Text(certificate.Operation));
-                    p.Add(Text(certificate.Replaces));
-                    p.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = certificate.Der });
-                    p.Add(Time(certificate.IssuedAt));
+                    AddCertificateFields(p, certificate);
                     AddAuditParameters(p, audit);
                     batch.BatchCommands.Add(complete);
                 },
