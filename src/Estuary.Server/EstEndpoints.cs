@@ -16,9 +16,12 @@ public static class EstEndpoints
 {
     public const string BasePath = "/.well-known/est";
 
+    /// <summary>RFC 7030 §3.2.2: every operation answers with and without a CA label segment.</summary>
+    internal static readonly string[] Prefixes = [BasePath, BasePath + "/{label}"];
+
     public static IEndpointRouteBuilder MapEst(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in new[] { BasePath, BasePath + "/{label}" })
+        foreach (var prefix in Prefixes)
         {
             var group = app.MapGroup(prefix);
             group.MapGet("/cacerts", CaCertsAsync);

@@ -20,7 +20,7 @@ public sealed partial class EstErrorMiddleware(RequestDelegate next, ILogger<Est
                 switch (context.Response.StatusCode)
                 {
                     case StatusCodes.Status404NotFound:
-                        await EstHttp.WriteTextAsync(context, $"no such EST resource: {context.Request.Path} (operations: cacerts, csrattrs, simpleenroll, simplereenroll)");
+                        await EstHttp.WriteTextAsync(context, $"no such EST resource: {context.Request.Path} (operations: cacerts, csrattrs, simpleenroll, simplereenroll, serverkeygen, fullcmc)");
                         break;
                     case StatusCodes.Status405MethodNotAllowed:
                         await EstHttp.WriteTextAsync(context, $"method {context.Request.Method} is not allowed on {context.Request.Path}");

@@ -15,7 +15,7 @@ public static class EstFullCmcEndpoints
 {
     public static IEndpointRouteBuilder MapEstFullCmc(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in new[] { EstEndpoints.BasePath, EstEndpoints.BasePath + "/{label}" })
+        foreach (var prefix in EstEndpoints.Prefixes)
         {
             app.MapPost(prefix + "/fullcmc", FullCmcAsync);
         }

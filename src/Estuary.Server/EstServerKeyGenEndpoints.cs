@@ -14,7 +14,7 @@ public static class EstServerKeyGenEndpoints
 {
     public static IEndpointRouteBuilder MapEstServerKeyGen(this IEndpointRouteBuilder app)
     {
-        foreach (var prefix in new[] { EstEndpoints.BasePath, EstEndpoints.BasePath + "/{label}" })
+        foreach (var prefix in EstEndpoints.Prefixes)
         {
             app.MapPost(prefix + "/serverkeygen", ServerKeyGenAsync);
         }
