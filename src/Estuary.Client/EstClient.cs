@@ -14,7 +14,7 @@ namespace Estuary.Client;
 /// order) and writes strictly (64-column base64, Content-Length, Content-Type application/pkcs10).
 /// /fullcmc (§4.3) is not implemented.
 /// </summary>
-public sealed class EstClient : IDisposable
+public sealed partial class EstClient : IDisposable
 {
     private const int MaxBodyBytes = 1024 * 1024;
     private const int MaxReasonChars = 500;
