@@ -161,6 +161,29 @@ public sealed class UpstreamAdapterTests(UpstreamPair pair) : IClassFixture<Upst
     }
 
     [Fact]
+    public async Task An_upstream_202_is_our_202_with_its_Retry_After_and_the_repeat_after_approval_gets_the_certificate()
+    {
+        using var key = TestCsr.NewP256();
+        var csr = TestCsr.Create("CN=device-15", key, "dns:d15.devices.example");
+        using var client = Basic(pair.Front, "device-1", pair.DevicePassword);
+        using (var pending = await client.PostAsync("held/simpleenroll", EstWire.Pkcs10(csr)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(60), pending.Headers.RetryAfter?.Delta);
+        }
+
+        var approvals = pair.Upstream.GetRequiredService<ApprovalQueue>();
+        var held = Assert.Single(await approvals.ListAsync("pending", 10, CancellationToken.None), r => r.Subject == "CN=device-15");
+        Assert.Equal("basic:ra-front", held.Requester);
+        Assert.True((await approvals.ApproveAsync(held.Id, "test", CancellationToken.None)).IsSuccess);
+
+        using var issued = await client.PostAsync("held/simpleenroll", EstWire.Pkcs10(csr));
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var certificate = Assert.Single(await EstWire.ReadCertsAsync(issued));
+        Assert.NotNull(await pair.Front.GetRequiredService<IEstuaryStore>().FindCertificateAsync(certificate.SerialNumber, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_certificate_enrolled_through_the_adapter_renews_at_the_front_with_itself()
     {
         using var key = TestCsr.NewP256();

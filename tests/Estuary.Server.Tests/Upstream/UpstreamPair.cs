@@ -47,9 +47,15 @@ public sealed class UpstreamPair : IAsyncLifetime
         }
 
         Adapter("upstream-ca", Upstream.BaseUri.GetLeftPart(UriPartial.Authority), raPassword!);
+        Adapter("held-ca", Upstream.BaseUri.GetLeftPart(UriPartial.Authority), raPassword!);
+        config["Estuary:Adapters:held-ca:Label"] = "held";
         Adapter("wrong-password", Upstream.BaseUri.GetLeftPart(UriPartial.Authority), "not-the-password");
         Adapter("down", $"https://127.0.0.1:{closedPort}", raPassword!);
         Adapter("silent", $"https://127.0.0.1:{silentPort}", raPassword!, timeout: 2);
+        // The upstream holds enrollments on its label "held" for an administrator's approval (RFC 7030 §4.2.3).
+        var held = await Upstream.GetRequiredService<TemplateService>().SaveAsync(
+            new TemplateDefinition { Name = "held", Labels = ["held"], RequireApproval = true, AllowedKeys = ["P-256"], DnsPatterns = ["*.devices.example"] }, create: true, "test", CancellationToken.None);
+        Assert.Empty(held);
         Front = EstuaryTestServer.With(config);
         await Front.InitializeAsync();
 
@@ -57,7 +63,7 @@ public sealed class UpstreamPair : IAsyncLifetime
         DevicePassword = (await accounts.CreateAsync("device-1", [], "test", CancellationToken.None)).Password!;
         OtherPassword = (await accounts.CreateAsync("intruder", [], "test", CancellationToken.None)).Password!;
         var templates = Front.GetRequiredService<TemplateService>();
-        foreach (var (name, adapter) in new[] { ("proxied", "upstream-ca"), ("wrongpw", "wrong-password"), ("down", "down"), ("silent", "silent") })
+        foreach (var (name, adapter) in new[] { ("proxied", "upstream-ca"), ("held", "held-ca"), ("wrongpw", "wrong-password"), ("down", "down"), ("silent", "silent") })
         {
             var problems = await templates.SaveAsync(
                 new TemplateDefinition
