@@ -34,6 +34,9 @@ public static class EstuaryAdminExtensions
         services.AddSingleton<AccountService>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<IAdapterSecretProtector, DataProtectionSecretProtector>();
+        services.AddSingleton<AdapterService>();
+        services.AddHostedService<AdapterLoader>(); // before the templates that name adapters
         services.AddHostedService<TemplateLoader>();
 
         // Login cookies and antiforgery tokens survive a restart: their keys live in the data folder.

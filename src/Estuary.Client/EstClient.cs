@@ -269,7 +269,8 @@ public sealed partial class EstClient : IDisposable
             throw new EstClientException(
                 EstClientErrorKind.PendingTimeout,
                 $"{operation}: the server has accepted the request but not yet issued the certificate (202, Retry-After {wait.TotalSeconds:0} s) and the wait would exceed {_options.MaxPendingWait.TotalSeconds:0} s; ask the CA operator to approve it, then run the same command again",
-                HttpStatusCode.Accepted);
+                HttpStatusCode.Accepted)
+            { RetryAfter = wait };
         }
 
         await Task.Delay(wait, time, cancellationToken);

@@ -34,4 +34,7 @@ public sealed class EstClientException : Exception
 
     /// <summary>The text of the server's error body (trimmed, bounded), when there was one.</summary>
     public string? ServerReason { get; }
+
+    /// <summary>The server's Retry-After when it answered 202 (RFC 7030 §4.2.3) or 503, else null.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

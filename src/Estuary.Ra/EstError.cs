@@ -29,6 +29,9 @@ public enum EstErrorKind
 
     /// <summary>503 + Retry-After: storage or the CA key is unavailable; nothing was issued.</summary>
     Unavailable,
+
+    /// <summary>502: an upstream EST server (RA proxy mode) failed or refused the adapter; the reason names it.</summary>
+    BadGateway,
 }
 
 /// <summary>One failed request: its kind and a reason that is safe to show the client.</summary>

@@ -20,4 +20,7 @@ public sealed class RaOptions
 
     /// <summary>How long an undecided request waits; after that its repeat starts a new pending request.</summary>
     public TimeSpan PendingRequestLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Upstream EST adapters declared in configuration (Estuary:Adapters:NAME), read-only in the console.</summary>
+    public IDictionary<string, AdapterDefinition> Adapters { get; } = new Dictionary<string, AdapterDefinition>(StringComparer.Ordinal);
 }

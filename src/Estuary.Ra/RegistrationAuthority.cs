@@ -30,8 +30,10 @@ public sealed partial class RegistrationAuthority
         EstAuthenticator authenticator,
         RaOptions options,
         TimeProvider time,
-        ILogger<RegistrationAuthority> logger)
+        ILogger<RegistrationAuthority> logger,
+        AdapterRegistry? adapters = null)
     {
+        _adapters = adapters;
         _labels = labels;
         _ca = ca;
         _store = store;
@@ -86,7 +88,10 @@ public sealed partial class RegistrationAuthority
             return EstError.Forbidden("simplereenroll needs TLS client authentication with the certificate being renewed (RFC 7030 §3.3.2)");
         }
 
-        var principal = await _authenticator.AuthenticateCertificateAsync(current, cancellationToken);
+        // RA-proxy mode: the certificate came from the upstream CA, and this RA recorded it (RegistrationAuthority.Upstream).
+        var principal = UpstreamAdapterOf(profile) is null
+            ? await _authenticator.AuthenticateCertificateAsync(current, cancellationToken)
+            : await AuthenticateUpstreamCertificateAsync(current, context.Label, cancellationToken);
         if (principal.Value is not { } who)
         {
             return principal.Error!.Kind == EstErrorKind.Unauthorized ? EstError.Forbidden(principal.Error.Message) : principal.Error;
@@ -133,6 +138,11 @@ public sealed partial class RegistrationAuthority
             LogRefused(_logger, operation, who.Id, context.Label, instructions.Error!.Message);
             await AuditRefusedAsync(RefusedPolicy, who.Id, operation, context, instructions.Error!, cancellationToken);
             return instructions.Error!;
+        }
+
+        if (UpstreamAdapterOf(profile) is { } adapter)
+        {
+            return await ForwardAsync(adapter, who, csr, operation, replaces, context, cancellationToken);
         }
 
         if (profile.RequireApproval)

@@ -33,14 +33,14 @@ public static class EstEndpoints
         return app;
     }
 
-    private static Task CaCertsAsync(HttpContext context, string? label)
+    private static async Task CaCertsAsync(HttpContext context, string? label)
     {
         var ra = context.RequestServices.GetRequiredService<RegistrationAuthority>();
         var options = context.RequestServices.GetRequiredService<IOptions<EstuaryOptions>>().Value;
-        var result = ra.GetCaCerts(label ?? "");
-        return result.Value is { } der
+        var result = await ra.GetCaCertsAsync(label ?? "", context.RequestAborted);
+        await (result.Value is { } der
             ? EstHttp.WriteBase64Async(context, EstMediaTypes.CertsOnly, der, Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, null))
-            : EstHttp.WriteErrorAsync(context, result.Error!, options.Realm);
+            : EstHttp.WriteErrorAsync(context, result.Error!, options.Realm));
     }
 
     private static Task CsrAttrsAsync(HttpContext context, string? label)

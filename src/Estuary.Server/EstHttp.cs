@@ -38,6 +38,7 @@ public static class EstHttp
             EstErrorKind.TooManyRequests => StatusCodes.Status429TooManyRequests,
             EstErrorKind.Pending => StatusCodes.Status202Accepted,
             EstErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+            EstErrorKind.BadGateway => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status500InternalServerError,
         };
         if (error.RetryAfter is { } retry)

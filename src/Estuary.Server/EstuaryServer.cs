@@ -49,6 +49,7 @@ public static class EstuaryServer
         builder.Configuration.GetSection("Estuary:Ca").Bind(caOptions);
         var raOptions = BindRaOptions(builder.Configuration);
         var labels = new LabelRegistry(raOptions);
+        var adapters = new AdapterRegistry(raOptions, TimeProvider.System);
 
         var dataDir = Path.GetFullPath(options.DataDir);
         options.DataDir = dataDir;
@@ -71,6 +72,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton(hasher);
         builder.Services.AddSingleton(raOptions);
         builder.Services.AddSingleton(labels);
+        builder.Services.AddSingleton(adapters);
         builder.Services.AddSingleton(new LoginThrottle(time, rateLimits.MaxFailedLogins, lockout: TimeSpan.FromSeconds(rateLimits.LockoutSeconds)));
         builder.Services.AddEstRateLimiting(rateLimits);
         builder.Services.AddSingleton<EstAuthenticator>();

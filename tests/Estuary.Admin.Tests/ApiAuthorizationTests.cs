@@ -19,6 +19,10 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "DELETE", "templates/x" },
         { "GET", "labels" },
         { "GET", "adapters" },
+        { "GET", "adapters/builtin" },
+        { "POST", "adapters" },
+        { "PUT", "adapters/x" },
+        { "DELETE", "adapters/x" },
         { "GET", "accounts" },
         { "GET", "accounts/est" },
         { "POST", "accounts" },
@@ -41,6 +45,9 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "POST", "accounts/est/password" },
         { "POST", "api-keys" },
         { "DELETE", "api-keys/x" },
+        { "POST", "adapters" },
+        { "PUT", "adapters/x" },
+        { "DELETE", "adapters/x" },
     };
 
     [Theory]

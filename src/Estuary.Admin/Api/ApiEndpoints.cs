@@ -39,7 +39,7 @@ public static class ApiEndpoints
         api.MapDelete("/templates/{name}", DeleteTemplateAsync).WithName("DeleteTemplate").WithSummary("Delete a template that issued nothing");
 
         api.MapGet("/labels", ListLabels).WithName("ListLabels").WithSummary("CA labels and what serves them");
-        api.MapGet("/adapters", (CaMaterial m) => Adapters(m)).WithName("ListAdapters").WithSummary("Adapters that issue certificates");
+        api.MapAdapterApi();
 
         api.MapGet("/accounts", ListAccountsAsync).WithName("ListAccounts").WithSummary("EST accounts");
         api.MapGet("/accounts/{username}", GetAccountAsync).WithName("GetAccount").WithSummary("One EST account");

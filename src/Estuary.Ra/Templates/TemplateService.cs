@@ -16,20 +16,25 @@ public sealed partial class TemplateService : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
+    private readonly AdapterRegistry? _adapters;
     private volatile IReadOnlyList<ManagedTemplate> _templates = [];
 
-    public TemplateService(IManagementStore store, LabelRegistry labels, TimeProvider time, ILogger<TemplateService> logger)
+    public TemplateService(IManagementStore store, LabelRegistry labels, TimeProvider time, ILogger<TemplateService> logger, AdapterRegistry? adapters = null)
     {
         _store = store;
         _labels = labels;
         _time = time;
         _logger = logger;
+        _adapters = adapters;
     }
 
     public void Dispose() => _changes.Dispose();
 
-    /// <summary>Adapters a template may name. The upstream EST adapter is not built yet.</summary>
+    /// <summary>The built-in adapter only; <see cref="AdapterNames"/> lists the upstream EST adapters too.</summary>
     public static IReadOnlyCollection<string> Adapters { get; } = [TemplateCompiler.BuiltinAdapter];
+
+    /// <summary>Adapters a template may name now: the built-in CA and every upstream EST adapter in service.</summary>
+    public IReadOnlyCollection<string> AdapterNames => _adapters?.Names ?? Adapters;
 
     public IReadOnlyList<ManagedTemplate> Templates => _templates;
 
@@ -55,8 +60,9 @@ public sealed partial class TemplateService : IDisposable
     /// <summary>Creates (when <paramref name="create"/>) or replaces a template. Returns the problems; empty means saved and in force.</summary>
     public async Task<IReadOnlyList<string>> SaveAsync(TemplateDefinition template, bool create, string actor, CancellationToken cancellationToken)
     {
-        var (_, problems) = TemplateCompiler.Compile(template, Adapters);
+        var (_, problems) = TemplateCompiler.Compile(template, AdapterNames);
         var all = problems.ToList();
+        all.AddRange(UpstreamProblems(template));
         await _changes.WaitAsync(cancellationToken);
         try
         {
@@ -132,6 +138,28 @@ public sealed partial class TemplateService : IDisposable
         }
     }
 
+    /// <summary>
+    /// What a template that issues through an upstream EST adapter cannot ask for: the upstream would have to
+    /// generate the key (§4.4), and approval holds requests here while the upstream has its own (§4.2.3).
+    /// </summary>
+    private static IEnumerable<string> UpstreamProblems(TemplateDefinition template)
+    {
+        if (template.Adapter == TemplateCompiler.BuiltinAdapter)
+        {
+            yield break;
+        }
+
+        if (template.ServerKeyGeneration)
+        {
+            yield return $"ServerKeyGeneration: not available with upstream EST adapter '{template.Adapter}' (only the built-in CA generates keys)";
+        }
+
+        if (template.RequireApproval)
+        {
+            yield return $"RequireApproval: not available with upstream EST adapter '{template.Adapter}'; the upstream's own approval (202) reaches the client";
+        }
+    }
+
     /// <summary>A deep copy through JSON, for forms that edit a template without touching the one in force.</summary>
     public static TemplateDefinition Copy(TemplateDefinition template) =>
         JsonSerializer.Deserialize<TemplateDefinition>(JsonSerializer.Serialize(template, Json), Json)!;
@@ -160,7 +188,7 @@ public sealed partial class TemplateService : IDisposable
                 continue;
             }
 
-            var (compiled, problems) = TemplateCompiler.Compile(definition, Adapters);
+            var (compiled, problems) = TemplateCompiler.Compile(definition, AdapterNames);
             var clash = compiled.FirstOrDefault(p => _labels.IsFromConfiguration(p.Label) || taken.Contains(p.Label));
             if (problems.Count > 0 || clash is not null)
             {

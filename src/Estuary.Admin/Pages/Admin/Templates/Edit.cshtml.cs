@@ -17,6 +17,8 @@ public sealed class EditModel(TemplateService templates) : PageModel
 
     public static IReadOnlyCollection<string> Adapters => TemplateService.Adapters;
 
+    public IReadOnlyCollection<string> AdapterNames => templates.AdapterNames;
+
     public IActionResult OnGet(string? name)
     {
         if (name is null)
