@@ -29,6 +29,11 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "GET", "api-keys" },
         { "POST", "api-keys" },
         { "DELETE", "api-keys/x" },
+        { "GET", "admins" },
+        { "POST", "certificates/00/revoke" },
+        { "POST", "admins" },
+        { "PATCH", "admins/admin" },
+        { "POST", "admins/admin/password" },
     };
 
     public static TheoryData<string, string> WriteEndpoints => new()
@@ -41,6 +46,10 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "POST", "accounts/est/password" },
         { "POST", "api-keys" },
         { "DELETE", "api-keys/x" },
+        { "POST", "certificates/00/revoke" },
+        { "POST", "admins" },
+        { "PATCH", "admins/admin" },
+        { "POST", "admins/admin/password" },
     };
 
     [Theory]
