@@ -117,5 +117,7 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         Assert.True(paths.TryGetProperty("/api/v1/templates", out _));
         Assert.True(paths.TryGetProperty("/api/v1/accounts/{username}", out _));
         Assert.True(paths.TryGetProperty("/api/v1/certificates", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/certificates/{serial}/revoke", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/admins/{username}", out _));
     }
 }
