@@ -11,4 +11,10 @@ public sealed class AdminOptions
 
     /// <summary>How long a console login lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How often each node checks the stored templates for changes made through another node (several nodes
+    /// on one PostgreSQL database): the longest delay before such a change applies here. Zero turns it off.
+    /// </summary>
+    public TimeSpan TemplateRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

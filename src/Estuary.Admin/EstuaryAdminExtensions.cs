@@ -38,6 +38,7 @@ public static class EstuaryAdminExtensions
         services.AddSingleton<AdapterService>();
         services.AddHostedService<AdapterLoader>(); // before the templates that name adapters
         services.AddHostedService<TemplateLoader>();
+        services.AddHostedService<TemplateRefreshService>();
 
         // Login cookies and antiforgery tokens survive a restart: their keys live in the data folder.
         services.AddDataProtection()
@@ -56,6 +57,7 @@ public static class EstuaryAdminExtensions
             cookie.AccessDeniedPath = ConsolePath + "/login";
             cookie.ExpireTimeSpan = options.SessionLifetime;
             cookie.SlidingExpiration = true;
+            cookie.Events.OnValidatePrincipal = AdminSessionValidator.ValidateAsync;
         });
         services.AddAuthorizationBuilder().AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(CookieScheme).RequireAuthenticatedUser());
         services.AddAntiforgery(a =>
@@ -113,6 +115,7 @@ public static class EstuaryAdminExtensions
         app.MapGet(ConsolePath + "/site.css", () => Results.Text(ConsoleStyle.Css, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
         app.MapEstuaryApi();
+        app.MapEstuaryManagementApi();
         app.MapOpenApi();
         return app;
     }

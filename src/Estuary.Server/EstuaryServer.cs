@@ -79,6 +79,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddSingleton<ApprovalQueue>();
         builder.Services.AddSingleton<EstMetrics>();
+        builder.Services.AddHostedService<PendingApprovalsMetric>();
         builder.Services.AddRoutingCore();
         var revocationOptions = new RevocationOptions();
         builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);
@@ -88,8 +89,8 @@ public static class EstuaryServer
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
-        // The console keeps templates, accounts and API keys in the management tables, which only the
-        // SQLite store has so far; on PostgreSQL the EST service runs without the console.
+        // The console keeps templates, accounts and API keys in the management tables (IManagementStore),
+        // which both the SQLite and the PostgreSQL store have.
         var consoleAvailable = store is IManagementStore;
         if (consoleAvailable)
         {
@@ -121,7 +122,7 @@ public static class EstuaryServer
         }
         else
         {
-            console.WriteLine("Admin console: not available with PostgreSQL storage yet (use the estuary CLI)");
+            console.WriteLine("Admin console: not available with this storage (use the estuary CLI)");
         }
         return app;
     }

@@ -33,6 +33,11 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "GET", "api-keys" },
         { "POST", "api-keys" },
         { "DELETE", "api-keys/x" },
+        { "GET", "admins" },
+        { "POST", "certificates/00/revoke" },
+        { "POST", "admins" },
+        { "PATCH", "admins/admin" },
+        { "POST", "admins/admin/password" },
     };
 
     public static TheoryData<string, string> WriteEndpoints => new()
@@ -48,6 +53,10 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "POST", "adapters" },
         { "PUT", "adapters/x" },
         { "DELETE", "adapters/x" },
+        { "POST", "certificates/00/revoke" },
+        { "POST", "admins" },
+        { "PATCH", "admins/admin" },
+        { "POST", "admins/admin/password" },
     };
 
     [Theory]
@@ -115,5 +124,7 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         Assert.True(paths.TryGetProperty("/api/v1/templates", out _));
         Assert.True(paths.TryGetProperty("/api/v1/accounts/{username}", out _));
         Assert.True(paths.TryGetProperty("/api/v1/certificates", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/certificates/{serial}/revoke", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/admins/{username}", out _));
     }
 }

@@ -78,6 +78,14 @@ public sealed partial class AdminUserService
                 : (false, $"This account is locked after {MaxFailures} failed logins; try again after {lockedUntil:yyyy-MM-dd HH:mm} UTC.");
         }
 
+        if (!admin.Enabled)
+        {
+            // Said only after the right password, so it does not tell a guesser that the name exists.
+            await _store.AppendAuditAsyncSafe(new AuditEvent(now, "admin.login-disabled", "admin:" + username, $"login of a disabled administrator from {remote}"), cancellationToken);
+            LogFailed(_logger, username, remote, "disabled");
+            return (false, "This administrator account is disabled.");
+        }
+
         await _store.SetAdminLoginStateAsync(username, 0, null, new AuditEvent(now, "admin.login", "admin:" + username, $"from {remote}"), cancellationToken);
         return (true, "");
     }

@@ -14,4 +14,7 @@ public sealed record AdminUser
     public DateTimeOffset? LockedUntil { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>A disabled administrator cannot log in; its open console sessions end at their next request.</summary>
+    public bool Enabled { get; init; } = true;
 }

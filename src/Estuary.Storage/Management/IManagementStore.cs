@@ -48,6 +48,17 @@ public interface IManagementStore
     /// <summary>Records the outcome of a login: the failure count and lock, with an audit event.</summary>
     Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken);
 
+    Task<IReadOnlyList<AdminUser>> ListAdminsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Enables or disables an administrator. Disabling is refused (false) when it would leave no enabled
+    /// administrator; the check and the change are one statement, so two concurrent disables cannot both pass.
+    /// </summary>
+    Task<bool> SetAdminEnabledAsync(string username, bool enabled, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Sets a new password hash and clears the failure count and lock; false when no such administrator.</summary>
+    Task<bool> SetAdminPasswordAsync(string username, string passwordHash, AuditEvent audit, CancellationToken cancellationToken);
+
     Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken);
 
     Task<ApiKeyRecord?> FindApiKeyAsync(string id, CancellationToken cancellationToken);

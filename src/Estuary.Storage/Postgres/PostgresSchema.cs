@@ -78,5 +78,46 @@ internal static class PostgresSchema
         CREATE INDEX pending_requests_key ON pending_requests (request_key, id);
         CREATE INDEX pending_requests_status ON pending_requests (status, id);
         """,
+
+        // 4: admin console and REST API: the records of SQLite migrations 4 and 5 (templates, adapters,
+        // account groups, administrators that can be disabled, API keys). Definitions are JSON text that the
+        // RA validates, as in SQLite.
+        """
+        CREATE TABLE templates (
+            name text PRIMARY KEY,
+            definition text NOT NULL,
+            updated_at timestamptz NOT NULL,
+            updated_by text NOT NULL
+        );
+        CREATE TABLE adapters (
+            name text PRIMARY KEY,
+            definition text NOT NULL,
+            updated_at timestamptz NOT NULL,
+            updated_by text NOT NULL
+        );
+        CREATE TABLE account_groups (
+            username text NOT NULL REFERENCES accounts (username),
+            group_name text NOT NULL,
+            PRIMARY KEY (username, group_name)
+        );
+        CREATE TABLE admin_users (
+            username text PRIMARY KEY,
+            password_hash text NOT NULL,
+            failed_logins integer NOT NULL,
+            locked_until timestamptz,
+            created_at timestamptz NOT NULL,
+            enabled boolean NOT NULL DEFAULT true
+        );
+        CREATE TABLE api_keys (
+            id text PRIMARY KEY,
+            name text NOT NULL,
+            scope text NOT NULL,
+            secret_hash text NOT NULL,
+            created_at timestamptz NOT NULL,
+            created_by text NOT NULL
+        );
+        CREATE INDEX certificates_label ON certificates (label);
+        CREATE INDEX audit_kind_time ON audit (kind, time);
+        """,
     ];
 }

@@ -108,5 +108,10 @@ internal static class SqliteSchema
         CREATE INDEX certificates_label ON certificates(label);
         CREATE INDEX audit_kind_time ON audit(kind, time);
         """,
+
+        // 5: administrators can be disabled (the console's admin-user page)
+        """
+        ALTER TABLE admin_users ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 }

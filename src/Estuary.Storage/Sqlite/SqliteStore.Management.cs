@@ -126,7 +126,7 @@ public sealed partial class SqliteStore : IManagementStore
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT username, password_hash, failed_logins, locked_until, created_at FROM admin_users WHERE username = $u";
+        command.CommandText = "SELECT username, password_hash, failed_logins, locked_until, created_at, enabled FROM admin_users WHERE username = $u";
         command.Parameters.AddWithValue("$u", username);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -141,6 +141,7 @@ public sealed partial class SqliteStore : IManagementStore
             FailedLogins = reader.GetInt32(2),
             LockedUntil = reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
             CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+            Enabled = reader.GetInt64(5) != 0,
         };
     }
 

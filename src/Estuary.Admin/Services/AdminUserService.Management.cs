@@ -1,0 +1,135 @@
+using Estuary.Ra;
+using Estuary.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Estuary.Admin;
+
+/// <summary>
+/// Managing administrators from the console and the API: create (a chosen password that passes
+/// <see cref="CheckStrength"/>, or a generated one shown once), disable/enable, new password. Nobody disables
+/// themselves, and the last enabled administrator stays enabled (storage enforces that in one statement).
+/// </summary>
+public sealed partial class AdminUserService
+{
+    public const int MinPasswordLength = 12;
+
+    public Task<IReadOnlyList<AdminUser>> ListAsync(CancellationToken cancellationToken) => _store.ListAdminsAsync(cancellationToken);
+
+    public Task<AdminUser?> FindAsync(string username, CancellationToken cancellationToken) => _store.FindAdminAsync(username, cancellationToken);
+
+    /// <summary>Whether a signed-in administrator may still use the console (exists and is enabled).</summary>
+    public async Task<bool> IsActiveAsync(string username, CancellationToken cancellationToken) =>
+        await _store.FindAdminAsync(username, cancellationToken) is { Enabled: true };
+
+    /// <summary>Creates an administrator. Returns the password (the chosen one or a generated one), or the problem.</summary>
+    public async Task<(string? Password, string? Problem)> CreateAsync(string username, string? password, string actor, CancellationToken cancellationToken)
+    {
+        username = username.Trim();
+        if (CheckUsername(username) is { } badName)
+        {
+            return (null, badName);
+        }
+
+        // A generated password (24 random base64url characters) needs no check; a chosen one does.
+        if (!string.IsNullOrEmpty(password) && CheckStrength(password, username) is { } weak)
+        {
+            return (null, weak);
+        }
+
+        password = string.IsNullOrEmpty(password) ? PasswordHasher.GeneratePassword() : password;
+
+        var now = _time.GetUtcNow();
+        var created = await _store.InsertAdminAsync(
+            new AdminUser { Username = username, PasswordHash = _hasher.Hash(password), CreatedAt = now },
+            new AuditEvent(now, "admin.created", actor, $"administrator '{username}'"),
+            cancellationToken);
+        if (!created)
+        {
+            return (null, $"an administrator named '{username}' already exists");
+        }
+
+        LogManaged(_logger, "created", username, actor);
+        return (password, null);
+    }
+
+    /// <summary>Enables or disables an administrator; null when done, else the problem.</summary>
+    /// <param name="self">The administrator asking (console), who may not disable themselves; null for an API key.</param>
+    public async Task<string?> SetEnabledAsync(string username, bool enabled, string actor, string? self, CancellationToken cancellationToken)
+    {
+        if (await _store.FindAdminAsync(username, cancellationToken) is null)
+        {
+            return $"no administrator named '{username}'";
+        }
+
+        if (!enabled && string.Equals(username, self, StringComparison.Ordinal))
+        {
+            return "you cannot disable yourself; ask another administrator";
+        }
+
+        var now = _time.GetUtcNow();
+        var kind = enabled ? "admin.enabled" : "admin.disabled";
+        if (!await _store.SetAdminEnabledAsync(username, enabled, new AuditEvent(now, kind, actor, $"administrator '{username}'"), cancellationToken))
+        {
+            return $"'{username}' is the last enabled administrator and stays enabled";
+        }
+
+        LogManaged(_logger, enabled ? "enabled" : "disabled", username, actor);
+        return null;
+    }
+
+    /// <summary>Gives an administrator a new password (the chosen one or a generated one) and lifts a lock. Returns the password or the problem.</summary>
+    public async Task<(string? Password, string? Problem)> ResetPasswordAsync(string username, string? password, string actor, CancellationToken cancellationToken)
+    {
+        // A generated password (24 random base64url characters) needs no check; a chosen one does.
+        if (!string.IsNullOrEmpty(password) && CheckStrength(password, username) is { } weak)
+        {
+            return (null, weak);
+        }
+
+        password = string.IsNullOrEmpty(password) ? PasswordHasher.GeneratePassword() : password;
+
+        var now = _time.GetUtcNow();
+        if (!await _store.SetAdminPasswordAsync(username, _hasher.Hash(password), new AuditEvent(now, "admin.password-reset", actor, $"administrator '{username}'"), cancellationToken))
+        {
+            return (null, $"no administrator named '{username}'");
+        }
+
+        LogManaged(_logger, "given a new password", username, actor);
+        return (password, null);
+    }
+
+    /// <summary>
+    /// A password an administrator chooses: at least <see cref="MinPasswordLength"/> characters, three kinds
+    /// of character (lower, upper, digit, other) unless it is a passphrase of 20 or more, and not the user name.
+    /// Null when acceptable.
+    /// </summary>
+    public static string? CheckStrength(string password, string username)
+    {
+        if (password.Length < MinPasswordLength)
+        {
+            return $"the password must have at least {MinPasswordLength} characters";
+        }
+
+        if (username.Length > 0 && password.Contains(username, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the password must not contain the user name";
+        }
+
+        var kinds = (password.Any(char.IsLower) ? 1 : 0) + (password.Any(char.IsUpper) ? 1 : 0) + (password.Any(char.IsDigit) ? 1 : 0)
+            + (password.Any(c => !char.IsLetterOrDigit(c)) ? 1 : 0);
+        if (kinds < 3 && password.Length < 20)
+        {
+            return "the password needs three of lower case, upper case, digits and other characters (or 20 characters or more)";
+        }
+
+        return password.Distinct().Count() < 6 ? "the password repeats too few characters" : null;
+    }
+
+    private static string? CheckUsername(string username) =>
+        username.Length is 0 or > 64 || !username.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@')
+            ? "a user name is 1 to 64 letters, digits, '.', '_', '-' or '@'"
+            : null;
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "administrator {Username} {Change} by {Actor}")]
+    private static partial void LogManaged(ILogger logger, string change, string username, string actor);
+}
