@@ -8,14 +8,14 @@ using Microsoft.Extensions.Logging;
 namespace Estuary.Admin;
 
 /// <summary>
-/// Several nodes share one PostgreSQL database: a template saved through one node must come into force on
+/// Several nodes share one PostgreSQL database: a template or adapter saved through one node must come into force on
 /// the others without a restart. The node that saves republishes at once (<see cref="TemplateService"/>);
 /// every node also reads the stored templates every <see cref="AdminOptions.TemplateRefreshInterval"/> and
 /// republishes when their fingerprint changed, so another node's change applies within that interval.
 /// Polling a handful of small rows costs less than a dedicated LISTEN connection per node and works the same
 /// on SQLite (where the file could be changed by another process).
 /// </summary>
-public sealed partial class TemplateRefreshService(IManagementStore store, TemplateService templates, AdminOptions options, TimeProvider time, ILogger<TemplateRefreshService> logger)
+public sealed partial class TemplateRefreshService(IManagementStore store, TemplateService templates, AdapterService adapters, AdminOptions options, TimeProvider time, ILogger<TemplateRefreshService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -31,9 +31,11 @@ public sealed partial class TemplateRefreshService(IManagementStore store, Templ
         {
             try
             {
-                var fingerprint = Fingerprint(await store.ListTemplatesAsync(stoppingToken));
+                // Adapters first: a template saved on another node may name an adapter created with it.
+                var fingerprint = Fingerprint(await store.ListAdaptersAsync(stoppingToken)) + Fingerprint(await store.ListTemplatesAsync(stoppingToken));
                 if (seen is not null && fingerprint != seen)
                 {
+                    await adapters.LoadAsync(stoppingToken);
                     await templates.LoadAsync(stoppingToken);
                     LogReloaded(logger);
                 }
@@ -60,9 +62,9 @@ public sealed partial class TemplateRefreshService(IManagementStore store, Templ
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "stored templates changed (another node or process); labels republished")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "stored templates or adapters changed (another node or process); labels republished")]
     private static partial void LogReloaded(ILogger logger);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "could not check stored templates for changes: {Reason}")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "could not check stored templates and adapters for changes: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 }
