@@ -20,4 +20,11 @@ public sealed class RaOptions
 
     /// <summary>How long an undecided request waits; after that its repeat starts a new pending request.</summary>
     public TimeSpan PendingRequestLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Who may revoke ANY certificate of this CA through the CMC revokeRequest control (RFC 5272 §6.11), as
+    /// "basic:NAME" or "cert:SERIAL" ("Estuary:CmcRevokers:0"). Everyone else may revoke only the certificates
+    /// of their own account (see RegistrationAuthority.CmcRevocation).
+    /// </summary>
+    public IList<string> CmcRevokers { get; } = [];
 }
