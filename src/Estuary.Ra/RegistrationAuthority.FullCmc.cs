@@ -96,13 +96,6 @@ public sealed partial class RegistrationAuthority
             statuses.Add(await RevokeByCmcAsync(revoke, who, request, context, revocations, cancellationToken));
         }
 
-        if (certificates.Count > 0)
-        {
-            // The chain lets the client validate what it got (RFC 5272 §3.2.2: certificates of the SignedData).
-            certificates.Add(_ca.Certificate.RawDataMemory);
-            certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
-        }
-
         return Outcome(statuses, certificates, echo);
     }
 
@@ -128,13 +121,19 @@ public sealed partial class RegistrationAuthority
     }
 
     /// <summary>Numbers the answered controls after the statuses, which the encoder numbers 1..n (bodyPartIDs are unique per message, RFC 5272 §3.2.1.2).</summary>
-    private static EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo)
+    /// <remarks>
+    /// The CA chain always travels in the SignedData (RFC 5272 §3.2.2): it lets the client validate what it got
+    /// and the RA certificate that signed the answer, a failure or a revocation included.
+    /// </remarks>
+    private EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo)
     {
         var next = statuses.Count + 1L;
         var controls = echo.Select(c => c with { BodyPartId = next++ }).ToList();
+        certificates.Add(_ca.Certificate.RawDataMemory);
+        certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
         return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates, controls));
     }
 
-    private static EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason, List<CmcControl> echo) =>
+    private EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason, List<CmcControl> echo) =>
         Outcome([new CmcStatusInfo(CmcStatus.Failed, bodyParts, reason, failInfo)], [], echo);
 }
