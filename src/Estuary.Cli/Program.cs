@@ -9,6 +9,7 @@ root.Subcommands.Add(CsrAttrsCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());
 root.Subcommands.Add(ReenrollCommand.Create());
 root.Subcommands.Add(ServerKeyGenCommand.Create());
+root.Subcommands.Add(FullCmcCommand.Create());
 root.Subcommands.Add(RenewCommand.Create());
 root.Subcommands.Add(CaCommand.Create());
 root.Subcommands.Add(ApprovalsCommand.Create());

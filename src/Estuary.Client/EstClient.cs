@@ -12,7 +12,7 @@ namespace Estuary.Client;
 /// An EST client (RFC 7030 as updated by RFC 8951): one typed method per operation. Reads tolerantly
 /// (base64 with or without line breaks, Content-Transfer-Encoding or not, media-type parameters in any
 /// order) and writes strictly (64-column base64, Content-Length, Content-Type application/pkcs10).
-/// /fullcmc (§4.3) is not implemented.
+/// /fullcmc (§4.3) is in EstClient.FullCmc.cs.
 /// </summary>
 public sealed partial class EstClient : IDisposable
 {
@@ -194,7 +194,7 @@ public sealed partial class EstClient : IDisposable
     /// One EST exchange: Basic after a 401 challenge (or up front), 202 + Retry-After waited out within
     /// <see cref="EstClientOptions.MaxPendingWait"/> (RFC 7030 §4.2.3), each attempt bounded by the timeout.
     /// </summary>
-    private async Task<EstResponse> SendAsync(HttpMethod method, string operation, byte[]? csrDer, CancellationToken cancellationToken)
+    private async Task<EstResponse> SendAsync(HttpMethod method, string operation, byte[]? csrDer, CancellationToken cancellationToken, string mediaType = EstMediaTypes.Pkcs10)
     {
         var http = await GetHttpAsync(cancellationToken);
         var time = _options.TimeProvider;
@@ -207,7 +207,7 @@ public sealed partial class EstClient : IDisposable
             using var request = new HttpRequestMessage(method, url);
             if (csrDer is not null)
             {
-                request.Content = Pkcs10Content(csrDer);
+                request.Content = Pkcs10Content(csrDer, mediaType);
             }
 
             if (sendCredentials)
@@ -353,10 +353,10 @@ public sealed partial class EstClient : IDisposable
     private static string ReasonSuffix(byte[] body) => Reason(body) is { } r ? ": " + r : "";
 
     /// <summary>RFC 7030 §4.2.1 / RFC 8951 §3: base64 DER in 64-column lines, Content-Type application/pkcs10, Content-Length set.</summary>
-    private static ByteArrayContent Pkcs10Content(byte[] csrDer)
+    private static ByteArrayContent Pkcs10Content(byte[] csrDer, string mediaType = EstMediaTypes.Pkcs10)
     {
         var content = new ByteArrayContent(EstBase64.Encode(csrDer, Base64Layout.Wrapped64));
-        content.Headers.ContentType = new MediaTypeHeaderValue(EstMediaTypes.Pkcs10);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(mediaType);
         return content;
     }
 

@@ -2,5 +2,8 @@ using Estuary.Protocol.Cmc;
 
 namespace Estuary.Ra;
 
-/// <summary>What the RA answers to a Full PKI Request: one status per request and the certificates to return.</summary>
-public sealed record FullCmcOutcome(IReadOnlyList<CmcStatusInfo> Statuses, IReadOnlyList<ReadOnlyMemory<byte>> Certificates);
+/// <summary>
+/// What the RA answers to a Full PKI Request: one status per request and the certificates to return, and the
+/// controls answered besides status (transactionId echo, recipientNonce and a fresh senderNonce, RFC 5272 §6.6).
+/// </summary>
+public sealed record FullCmcOutcome(IReadOnlyList<CmcStatusInfo> Statuses, IReadOnlyList<ReadOnlyMemory<byte>> Certificates, IReadOnlyList<CmcControl>? Controls = null);

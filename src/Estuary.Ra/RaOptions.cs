@@ -23,4 +23,11 @@ public sealed class RaOptions
 
     /// <summary>Upstream EST adapters declared in configuration (Estuary:Adapters:NAME), read-only in the console.</summary>
     public IDictionary<string, AdapterDefinition> Adapters { get; } = new Dictionary<string, AdapterDefinition>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Who may revoke ANY certificate of this CA through the CMC revokeRequest control (RFC 5272 §6.11), as
+    /// "basic:NAME" or "cert:SERIAL" ("Estuary:CmcRevokers:0"). Everyone else may revoke only the certificates
+    /// of their own account (see RegistrationAuthority.CmcRevocation).
+    /// </summary>
+    public IList<string> CmcRevokers { get; } = [];
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Estuary.Protocol.Cmc;
 
 namespace Estuary.Ra;
@@ -5,13 +6,28 @@ namespace Estuary.Ra;
 /// <summary>/fullcmc (RFC 7030 §4.3, RFC 5272/5273/5274).</summary>
 public sealed partial class RegistrationAuthority
 {
+    /// <summary>The controls acted on (RFC 5272 §6); any other control fails the whole PKIData.</summary>
+    private static readonly HashSet<string> UnderstoodControls = new(StringComparer.Ordinal)
+    {
+        CmcOids.TransactionId,
+        CmcOids.SenderNonce,
+        CmcOids.RecipientNonce,
+        CmcOids.RevokeRequest,
+    };
+
+    /// <summary>/fullcmc without revocation: a revokeRequest control is answered with failed.</summary>
+    public Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, CancellationToken cancellationToken) =>
+        FullCmcAsync(context, request, revocations: null, cancellationToken);
+
     /// <summary>
     /// /fullcmc (RFC 7030 §4.3): the EST authentication of simpleenroll decides who asks; each PKCS#10 of the
-    /// PKIData goes through the same issuance pipeline. Failures of a parseable request are answered in CMC
-    /// (CMCStatusInfoV2 failed + CMCFailInfo, RFC 5272 §6.1.1), not as HTTP errors; only the label and the
-    /// authentication are HTTP matters. Controls (revocation, transactionId, nonces, …) are not acted on.
+    /// PKIData goes through the same issuance pipeline, each revokeRequest control through
+    /// <paramref name="revocations"/> once this RA has authorized it. Failures of a parseable request are
+    /// answered in CMC (CMCStatusInfoV2 failed + CMCFailInfo, RFC 5272 §6.1.1), not as HTTP errors; only the
+    /// label and the authentication are HTTP matters. transactionId is echoed and senderNonce answered with
+    /// recipientNonce and a fresh senderNonce (RFC 5272 §6.6), whatever the outcome.
     /// </summary>
-    public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, CancellationToken cancellationToken)
+    public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, RevocationService? revocations, CancellationToken cancellationToken)
     {
         if (_labels.Find(context.Label) is not { } profile)
         {
@@ -21,24 +37,35 @@ public sealed partial class RegistrationAuthority
         var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
         if (principal.Value is not { } who)
         {
+            await AuditAuthenticationFailureAsync(context, principal.Error!, "fullcmc", cancellationToken);
             return principal.Error!;
         }
 
-        var allParts = request.Requests.Select(r => r.BodyPartId).DefaultIfEmpty(0).ToList();
+        var echo = AnswerControls(request);
+        var revokes = request.Controls.Where(c => c.Type == CmcOids.RevokeRequest).ToList();
+        var allParts = request.Requests.Select(r => r.BodyPartId).Concat(revokes.Select(c => c.BodyPartId)).DefaultIfEmpty(0).ToList();
         if (request.SignatureProblem is { } signatureProblem)
         {
             LogRefused(_logger, "fullcmc", who.Id, context.Label, signatureProblem);
-            return Failed(allParts, CmcFailInfo.BadMessageCheck, signatureProblem);
+            return Failed(allParts, CmcFailInfo.BadMessageCheck, signatureProblem, echo);
         }
 
-        if (request.Requests.Count == 0)
+        // RFC 5272 §3.2.1.2: a control that is not understood fails the PKIData; nothing of it is acted on.
+        if (request.Controls.FirstOrDefault(c => !UnderstoodControls.Contains(c.Type)) is { } unknown)
         {
-            return Failed(allParts, CmcFailInfo.BadRequest, "the PKIData holds no certification request");
+            var reason = $"control {unknown.Type} (bodyPartID {unknown.BodyPartId}) is not supported; Estuary acts on transactionId, senderNonce, recipientNonce and revokeRequest";
+            LogRefused(_logger, "fullcmc", who.Id, context.Label, reason);
+            return Failed([unknown.BodyPartId], CmcFailInfo.BadRequest, reason, echo);
         }
 
-        if (profile.RequireApproval)
+        if (request.Requests.Count == 0 && revokes.Count == 0)
         {
-            return Failed(allParts, CmcFailInfo.BadRequest, $"label '{LabelText(context.Label)}' requires approval, which Estuary offers through simpleenroll only");
+            return Failed(allParts, CmcFailInfo.BadRequest, "the PKIData holds no certification request and no revokeRequest", echo);
+        }
+
+        if (profile.RequireApproval && request.Requests.Count > 0)
+        {
+            return Failed(allParts, CmcFailInfo.BadRequest, $"label '{LabelText(context.Label)}' requires approval, which Estuary offers through simpleenroll only", echo);
         }
 
         var statuses = new List<CmcStatusInfo>();
@@ -64,16 +91,49 @@ public sealed partial class RegistrationAuthority
             }
         }
 
-        if (certificates.Count > 0)
+        foreach (var revoke in revokes)
         {
-            // The chain lets the client validate what it got (RFC 5272 §3.2.2: certificates of the SignedData).
-            certificates.Add(_ca.Certificate.RawDataMemory);
-            certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
+            statuses.Add(await RevokeByCmcAsync(revoke, who, request, context, revocations, cancellationToken));
         }
 
-        return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates));
+        return Outcome(statuses, certificates, echo);
     }
 
-    private static EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason) =>
-        EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome([new CmcStatusInfo(CmcStatus.Failed, bodyParts, reason, failInfo)], []));
+    /// <summary>
+    /// RFC 5272 §6.6: transactionId is returned unchanged; a senderNonce comes back as recipientNonce beside a
+    /// new senderNonce of our own, so the client can tie this response to its request.
+    /// </summary>
+    private static List<CmcControl> AnswerControls(CmcRequest request)
+    {
+        var answer = new List<CmcControl>();
+        if (request.Controls.FirstOrDefault(c => c.Type == CmcOids.TransactionId) is { } transactionId)
+        {
+            answer.Add(new CmcControl(0, CmcOids.TransactionId, transactionId.Values));
+        }
+
+        if (request.Controls.FirstOrDefault(c => c.Type == CmcOids.SenderNonce) is { } senderNonce)
+        {
+            answer.Add(new CmcControl(0, CmcOids.RecipientNonce, senderNonce.Values));
+            answer.Add(CmcPkiData.OctetStringControl(0, CmcOids.SenderNonce, RandomNumberGenerator.GetBytes(16)));
+        }
+
+        return answer;
+    }
+
+    /// <summary>Numbers the answered controls after the statuses, which the encoder numbers 1..n (bodyPartIDs are unique per message, RFC 5272 §3.2.1.2).</summary>
+    /// <remarks>
+    /// The CA chain always travels in the SignedData (RFC 5272 §3.2.2): it lets the client validate what it got
+    /// and the RA certificate that signed the answer, a failure or a revocation included.
+    /// </remarks>
+    private EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo)
+    {
+        var next = statuses.Count + 1L;
+        var controls = echo.Select(c => c with { BodyPartId = next++ }).ToList();
+        certificates.Add(_ca.Certificate.RawDataMemory);
+        certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
+        return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates, controls));
+    }
+
+    private EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason, List<CmcControl> echo) =>
+        Outcome([new CmcStatusInfo(CmcStatus.Failed, bodyParts, reason, failInfo)], [], echo);
 }

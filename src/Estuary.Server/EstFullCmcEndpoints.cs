@@ -60,7 +60,7 @@ public static class EstFullCmcEndpoints
         }
 
         var ra = context.RequestServices.GetRequiredService<RegistrationAuthority>();
-        var result = await ra.FullCmcAsync(estContext, request, context.RequestAborted);
+        var result = await ra.FullCmcAsync(estContext, request, context.RequestServices.GetService<RevocationService>(), context.RequestAborted);
         if (result.Value is not { } outcome)
         {
             await EstHttp.WriteErrorAsync(context, result.Error!, options.Realm);
@@ -69,7 +69,7 @@ public static class EstFullCmcEndpoints
 
         var signer = context.RequestServices.GetRequiredService<CaMaterial>().RaSigningCertificate
             ?? throw new InvalidOperationException("the RA signing certificate is not loaded");
-        var response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer);
+        var response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer, outcome.Controls);
         await EstHttp.WriteBase64Async(context, EstMediaTypes.CmcResponse, response, Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, EstBase64.IsWrapped(body)));
     }
 }

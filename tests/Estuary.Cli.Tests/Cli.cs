@@ -18,6 +18,7 @@ internal static class Cli
         EnrollCommand.Create(),
         ReenrollCommand.Create(),
         ServerKeyGenCommand.Create(),
+        FullCmcCommand.Create(),
         RenewCommand.Create(time),
     };
 

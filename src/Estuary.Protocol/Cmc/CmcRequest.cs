@@ -13,14 +13,25 @@ namespace Estuary.Protocol.Cmc;
 /// </summary>
 public sealed class CmcRequest
 {
-    private CmcRequest(IReadOnlyList<CmcTaggedRequest> requests, string? signatureProblem)
+    private CmcRequest(IReadOnlyList<CmcControl> controls, IReadOnlyList<CmcTaggedRequest> requests, string? signatureProblem, IReadOnlyList<ReadOnlyMemory<byte>> signerCertificates)
     {
+        Controls = controls;
         Requests = requests;
         SignatureProblem = signatureProblem;
+        SignerCertificates = signerCertificates;
     }
+
+    /// <summary>The controlSequence (RFC 5272 §3.2.1.2), in order; the RA decides which it acts on.</summary>
+    public IReadOnlyList<CmcControl> Controls { get; }
 
     /// <summary>The TaggedRequests of the reqSequence, in order.</summary>
     public IReadOnlyList<CmcTaggedRequest> Requests { get; }
+
+    /// <summary>
+    /// DER of the certificates carried in the SignedData whose key verified a signer. Only their signature is
+    /// checked here, not who issued them: the RA compares them with what it issued.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> SignerCertificates { get; }
 
     /// <summary>Null when the SignedData signature verified; otherwise why not.</summary>
     public string? SignatureProblem { get; }
@@ -52,22 +63,24 @@ public sealed class CmcRequest
             throw new EstProtocolException("the body is not a CMS SignedData (RFC 5652 §5): " + e.Message, e);
         }
 
-        var requests = ReadPkiData(content);
-        return new CmcRequest(requests, VerifySignature(signed, requests));
+        var (controls, requests) = ReadPkiData(content);
+        var signerCertificates = new List<ReadOnlyMemory<byte>>();
+        var problem = VerifySignature(signed, requests, signerCertificates);
+        return new CmcRequest(controls, requests, problem, signerCertificates);
     }
 
     /// <summary>
     /// PKIData ::= SEQUENCE { controlSequence, reqSequence SEQUENCE OF TaggedRequest, cmsSequence, otherMsgSequence }
     /// (RFC 5272 §3.2.1; the module has IMPLICIT TAGS, so tcr [0] is the TaggedCertificationRequest SEQUENCE).
     /// </summary>
-    private static List<CmcTaggedRequest> ReadPkiData(byte[] content)
+    private static (List<CmcControl> Controls, List<CmcTaggedRequest> Requests) ReadPkiData(byte[] content)
     {
         try
         {
             var outer = new AsnReader(content, AsnEncodingRules.BER);
             var pkiData = outer.ReadSequence();
             outer.ThrowIfNotEmpty();
-            pkiData.ReadSequence(); // controlSequence: no control is acted on (see the README)
+            var controls = ReadControls(pkiData.ReadSequence());
             var reqSequence = pkiData.ReadSequence();
             pkiData.ReadSequence(); // cmsSequence
             pkiData.ReadSequence(); // otherMsgSequence
@@ -101,7 +114,7 @@ public sealed class CmcRequest
                 }
             }
 
-            return requests;
+            return (controls, requests);
         }
         catch (AsnContentException e)
         {
@@ -109,8 +122,31 @@ public sealed class CmcRequest
         }
     }
 
+    /// <summary>controlSequence SEQUENCE SIZE(0..MAX) OF TaggedAttribute (RFC 5272 §3.2.1.2). Shared with the response decoder.</summary>
+    internal static List<CmcControl> ReadControls(AsnReader controlSequence)
+    {
+        var controls = new List<CmcControl>();
+        while (controlSequence.HasData)
+        {
+            var attribute = controlSequence.ReadSequence();
+            var bodyPartId = ReadBodyPartId(attribute);
+            var type = attribute.ReadObjectIdentifier();
+            var set = attribute.ReadSetOf();
+            attribute.ThrowIfNotEmpty();
+            var values = new List<ReadOnlyMemory<byte>>();
+            while (set.HasData)
+            {
+                values.Add(set.ReadEncodedValue().ToArray());
+            }
+
+            controls.Add(new CmcControl(bodyPartId, type, values));
+        }
+
+        return controls;
+    }
+
     /// <summary>BodyPartID ::= INTEGER(0..4294967295) (RFC 5272 §3.2.2).</summary>
-    private static long ReadBodyPartId(AsnReader reader)
+    internal static long ReadBodyPartId(AsnReader reader)
     {
         if (!reader.TryReadInt64(out var id) || id is < 0 or > uint.MaxValue)
         {
@@ -120,7 +156,7 @@ public sealed class CmcRequest
         return id;
     }
 
-    private static string? VerifySignature(CmsSignedData signed, List<CmcTaggedRequest> requests)
+    private static string? VerifySignature(CmsSignedData signed, List<CmcTaggedRequest> requests, List<ReadOnlyMemory<byte>> signerCertificates)
     {
         var signers = signed.GetSignerInfos().GetSigners();
         if (signers.Count == 0)
@@ -134,7 +170,11 @@ public sealed class CmcRequest
             var verified = false;
             foreach (var certificate in certificates.EnumerateMatches(signer.SignerID))
             {
-                verified |= TryVerify(signer, certificate.GetPublicKey());
+                if (TryVerify(signer, certificate.GetPublicKey()))
+                {
+                    verified = true;
+                    signerCertificates.Add(certificate.GetEncoded());
+                }
             }
 
             foreach (var request in requests)

@@ -1,8 +1,6 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Security;
 
 namespace Estuary.Protocol.Cmc;
 
@@ -14,45 +12,32 @@ namespace Estuary.Protocol.Cmc;
 public static class CmcResponse
 {
     /// <summary>Encodes and signs; <paramref name="signer"/> must hold its private key (ECDSA or RSA).</summary>
-    public static byte[] Encode(IReadOnlyList<CmcStatusInfo> statuses, IEnumerable<ReadOnlyMemory<byte>> certificates, X509Certificate2 signer)
+    /// <param name="controls">Controls answered besides the statuses (transactionId, nonces, RFC 5272 §6.6); their bodyPartIDs must not collide with 1..statuses.Count.</param>
+    public static byte[] Encode(IReadOnlyList<CmcStatusInfo> statuses, IEnumerable<ReadOnlyMemory<byte>> certificates, X509Certificate2 signer, IReadOnlyList<CmcControl>? controls = null)
     {
-        var content = EncodePkiResponse(statuses);
-        var generator = new CmsSignedDataGenerator();
-        var (key, algorithm) = SigningKey(signer);
-        var bcSigner = new Org.BouncyCastle.X509.X509Certificate(signer.RawData);
-        generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory(algorithm, key), bcSigner));
-        foreach (var certificate in certificates)
-        {
-            generator.AddCertificate(new Org.BouncyCastle.X509.X509Certificate(certificate.ToArray()));
-        }
-
-        generator.AddCertificate(bcSigner);
-        var signed = generator.Generate(new CmsProcessableByteArray(new Org.BouncyCastle.Asn1.DerObjectIdentifier(CmcOids.PkiResponse), content), encapsulate: true);
-        return signed.GetEncoded("DER");
+        var content = EncodePkiResponse(statuses, controls ?? []);
+        using var key = (AsymmetricAlgorithm?)signer.GetECDsaPrivateKey() ?? signer.GetRSAPrivateKey()
+            ?? throw new InvalidOperationException("the CMC signing certificate has no ECDSA or RSA private key");
+        return CmcSignedData.Sign(CmcOids.PkiResponse, content, key, signer, certificates);
     }
 
-    private static byte[] EncodePkiResponse(IReadOnlyList<CmcStatusInfo> statuses)
+    private static byte[] EncodePkiResponse(IReadOnlyList<CmcStatusInfo> statuses, IReadOnlyList<CmcControl> controls)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            using (writer.PushSequence())
+            var all = new List<CmcControl>();
+            var controlId = 1L;
+            foreach (var status in statuses)
             {
-                var controlId = 1L;
-                foreach (var status in statuses)
-                {
-                    // TaggedAttribute ::= SEQUENCE { bodyPartID, attrType, attrValues SET OF }
-                    using (writer.PushSequence())
-                    {
-                        writer.WriteInteger(controlId++);
-                        writer.WriteObjectIdentifier(CmcOids.StatusInfoV2);
-                        using (writer.PushSetOf())
-                        {
-                            WriteStatusInfoV2(writer, status);
-                        }
-                    }
-                }
+                // TaggedAttribute ::= SEQUENCE { bodyPartID, attrType, attrValues SET OF }
+                var value = new AsnWriter(AsnEncodingRules.DER);
+                WriteStatusInfoV2(value, status);
+                all.Add(new CmcControl(controlId++, CmcOids.StatusInfoV2, [value.Encode()]));
             }
+
+            all.AddRange(controls);
+            CmcPkiData.WriteControls(writer, all);
 
             using (writer.PushSequence())
             {
@@ -93,17 +78,5 @@ public static class CmcResponse
                 writer.WriteInteger((long)failInfo);
             }
         }
-    }
-
-    private static (Org.BouncyCastle.Crypto.AsymmetricKeyParameter Key, string Algorithm) SigningKey(X509Certificate2 signer)
-    {
-        using var ec = signer.GetECDsaPrivateKey();
-        if (ec is not null)
-        {
-            return (PrivateKeyFactory.CreateKey(ec.ExportPkcs8PrivateKey()), "SHA256WITHECDSA");
-        }
-
-        using var rsa = signer.GetRSAPrivateKey() ?? throw new InvalidOperationException("the CMC signing certificate has no ECDSA or RSA private key");
-        return (PrivateKeyFactory.CreateKey(rsa.ExportPkcs8PrivateKey()), "SHA256WITHRSA");
     }
 }

@@ -5,6 +5,13 @@
 //
 // java BcCmcRequest --url https://host:port/.well-known/est --trust ta.pem --user U --pass P --subject CN=x --out cert.pem
 //      [--wrongsigner true]   sign the PKIData with a key that is neither in the CSR nor in a certificate
+//      [--keyout key.pem]     also save the generated private key (PKCS#8 PEM)
+//      [--txid N] [--nonce HEX]   add the transactionId and senderNonce controls (RFC 5272 section 6.6)
+//      [--unknowncontrol OID]     add a control the server does not know
+//      [--revoke SERIALHEX --reason N --signcert cert.pem --signkey key.pem]
+//                             no certification request: one revokeRequest control (RFC 5272 section 6.11)
+//                             for the certificate SERIALHEX of the signer's issuer, signed with that certificate
+// Response controls are printed as "transactionId=N", "recipientNonce=HEX", "senderNonce=HEX".
 // Prints "http=CODE status=N failInfo=N text=..." and, on success, "certificate=SUBJECT". Exits 0 when the
 // exchange completed (whatever the CMC status), 1 on an error.
 
@@ -18,6 +25,7 @@ import java.net.URL;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.MessageDigest;
 import java.security.Security;
 import java.security.spec.ECGenParameterSpec;
@@ -30,7 +38,20 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.cmc.RevokeRequest;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.util.encoders.Hex;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -94,14 +115,55 @@ public class BcCmcRequest
         PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(opt.get("subject")), kp.getPublic())
             .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider("BC").build(kp.getPrivate()));
 
-        // PKIData with one TaggedCertificationRequest, bodyPartID 1 (RFC 5272 section 3.2.1).
+        // Controls (RFC 5272 section 6), bodyPartIDs from 2 on (the request is 1).
+        List<TaggedAttribute> controls = new ArrayList<TaggedAttribute>();
+        if (opt.containsKey("txid"))
+        {
+            controls.add(new TaggedAttribute(new BodyPartID(2), CMCObjectIdentifiers.id_cmc_transactionId, new DERSet(new ASN1Integer(new BigInteger(opt.get("txid"))))));
+        }
+        if (opt.containsKey("nonce"))
+        {
+            controls.add(new TaggedAttribute(new BodyPartID(3), CMCObjectIdentifiers.id_cmc_senderNonce, new DERSet(new DEROctetString(Hex.decode(opt.get("nonce"))))));
+        }
+        if (opt.containsKey("unknowncontrol"))
+        {
+            controls.add(new TaggedAttribute(new BodyPartID(4), new ASN1ObjectIdentifier(opt.get("unknowncontrol")), new DERSet(new ASN1Integer(1))));
+        }
+
+        boolean revoke = opt.containsKey("revoke");
+        X509CertificateHolder signCert = null;
+        PrivateKey signKey = null;
+        if (revoke)
+        {
+            PEMParser certPem = new PEMParser(new FileReader(opt.get("signcert")));
+            signCert = (X509CertificateHolder)certPem.readObject();
+            certPem.close();
+            PEMParser keyPem = new PEMParser(new FileReader(opt.get("signkey")));
+            Object keyObject = keyPem.readObject();
+            keyPem.close();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider("BC");
+            signKey = keyObject instanceof PEMKeyPair ? converter.getKeyPair((PEMKeyPair)keyObject).getPrivate() : converter.getPrivateKey((PrivateKeyInfo)keyObject);
+            RevokeRequest rr = new RevokeRequest(signCert.getIssuer(), new ASN1Integer(new BigInteger(opt.get("revoke"), 16)),
+                CRLReason.lookup(Integer.parseInt(opt.get("reason"))), null, null, new DERUTF8String("revoked by BcCmcRequest"));
+            controls.add(new TaggedAttribute(new BodyPartID(5), CMCObjectIdentifiers.id_cmc_revokeRequest, new DERSet(rr)));
+        }
+
+        // PKIData with one TaggedCertificationRequest, bodyPartID 1 (RFC 5272 section 3.2.1); none for a revocation.
         PKIData pkiData = new PKIData(
-            new TaggedAttribute[0],
-            new TaggedRequest[]{ new TaggedRequest(new TaggedCertificationRequest(new BodyPartID(1), org.bouncycastle.asn1.cmc.CertificationRequest.getInstance(csr.getEncoded()))) },
+            controls.toArray(new TaggedAttribute[0]),
+            revoke ? new TaggedRequest[0] : new TaggedRequest[]{ new TaggedRequest(new TaggedCertificationRequest(new BodyPartID(1), org.bouncycastle.asn1.cmc.CertificationRequest.getInstance(csr.getEncoded()))) },
             new TaggedContentInfo[0],
             new OtherMsg[0]);
 
-        // Signed with the key being certified, signer identified by its subjectKeyIdentifier (RFC 5272 section 3.2.1.3.2).
+        if (opt.containsKey("keyout"))
+        {
+            JcaPEMWriter keyWriter = new JcaPEMWriter(new FileWriter(opt.get("keyout")));
+            keyWriter.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(kp.getPrivate(), null));
+            keyWriter.close();
+        }
+
+        // Signed with the key being certified, signer identified by its subjectKeyIdentifier (RFC 5272 section 3.2.1.3.2);
+        // a revocation is signed with the certificate, which travels in the SignedData.
         KeyPair signerKeys = kp;
         if ("true".equals(opt.get("wrongsigner")))
         {
@@ -109,9 +171,19 @@ public class BcCmcRequest
         }
         SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(kp.getPublic().getEncoded());
         byte[] ski = MessageDigest.getInstance("SHA-1").digest(spki.getPublicKeyData().getBytes());
-        ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider("BC").build(signerKeys.getPrivate());
         CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-        gen.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider("BC").build()).build(signer, ski));
+        JcaSignerInfoGeneratorBuilder signerInfo = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().setProvider("BC").build());
+        if (revoke)
+        {
+            String algorithm = signKey.getAlgorithm().startsWith("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+            gen.addSignerInfoGenerator(signerInfo.build(new JcaContentSignerBuilder(algorithm).setProvider("BC").build(signKey), signCert));
+            gen.addCertificate(signCert);
+        }
+        else
+        {
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider("BC").build(signerKeys.getPrivate());
+            gen.addSignerInfoGenerator(signerInfo.build(signer, ski));
+        }
         CMSSignedData request = gen.generate(new CMSProcessableByteArray(CMCObjectIdentifiers.id_cct_PKIData, pkiData.getEncoded()), true);
 
         KeyStore ts = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -162,23 +234,37 @@ public class BcCmcRequest
         }
 
         PKIResponse pkiResponse = PKIResponse.getInstance(ASN1Primitive.fromByteArray((byte[])response.getSignedContent().getContent()));
-        ASN1Sequence controls = pkiResponse.getControlSequence();
-        for (int i = 0; i < controls.size(); i++)
+        ASN1Sequence responseControls = pkiResponse.getControlSequence();
+        for (int i = 0; i < responseControls.size(); i++)
         {
-            TaggedAttribute attribute = TaggedAttribute.getInstance(controls.getObjectAt(i));
-            if (!attribute.getAttrType().equals(CMCObjectIdentifiers.id_cmc_statusInfoV2))
+            TaggedAttribute attribute = TaggedAttribute.getInstance(responseControls.getObjectAt(i));
+            ASN1ObjectIdentifier type = attribute.getAttrType();
+            ASN1Encodable value = attribute.getAttrValues().getObjectAt(0);
+            if (type.equals(CMCObjectIdentifiers.id_cmc_transactionId))
+            {
+                System.out.println("transactionId=" + ASN1Integer.getInstance(value).getValue());
+            }
+            else if (type.equals(CMCObjectIdentifiers.id_cmc_recipientNonce))
+            {
+                System.out.println("recipientNonce=" + Hex.toHexString(ASN1OctetString.getInstance(value).getOctets()));
+            }
+            else if (type.equals(CMCObjectIdentifiers.id_cmc_senderNonce))
+            {
+                System.out.println("senderNonce=" + Hex.toHexString(ASN1OctetString.getInstance(value).getOctets()));
+            }
+            if (!type.equals(CMCObjectIdentifiers.id_cmc_statusInfoV2))
             {
                 continue;
             }
-            CMCStatusInfoV2 status = CMCStatusInfoV2.getInstance(attribute.getAttrValues().getObjectAt(0));
-            BigInteger value = ASN1Integer.getInstance(status.getcMCStatus().toASN1Primitive()).getValue();
+            CMCStatusInfoV2 status = CMCStatusInfoV2.getInstance(value);
+            BigInteger statusValue = ASN1Integer.getInstance(status.getcMCStatus().toASN1Primitive()).getValue();
             String failInfo = "";
             if (status.getOtherStatusInfo() != null && status.getOtherStatusInfo().isFailInfo())
             {
                 failInfo = " failInfo=" + ASN1Integer.getInstance(status.getOtherStatusInfo().toASN1Primitive()).getValue();
             }
             String text = status.getStatusStringUTF8() == null ? "" : " text=" + status.getStatusStringUTF8().getString();
-            System.out.println("status=" + value + failInfo + " bodyList=" + status.getBodyList()[0].getID() + text);
+            System.out.println("status=" + statusValue + failInfo + " bodyList=" + status.getBodyList()[0].getID() + text);
         }
 
         for (Object o : response.getCertificates().getMatches(null))
