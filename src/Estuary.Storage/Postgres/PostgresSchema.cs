@@ -78,5 +78,22 @@ internal static class PostgresSchema
         CREATE INDEX pending_requests_key ON pending_requests (request_key, id);
         CREATE INDEX pending_requests_status ON pending_requests (status, id);
         """,
+
+        // encrypted return and archive of server-generated keys (RFC 7030 §4.4.1.1, §4.4.2)
+        """
+        CREATE TABLE account_decrypt_keys (
+            username text NOT NULL REFERENCES accounts (username),
+            key_id bytea NOT NULL,
+            protected_key bytea NOT NULL,
+            created_at timestamptz NOT NULL,
+            PRIMARY KEY (username, key_id)
+        );
+        CREATE TABLE archived_keys (
+            serial text PRIMARY KEY REFERENCES certificates (serial),
+            enveloped_key bytea NOT NULL,
+            archived_at timestamptz NOT NULL
+        );
+        CREATE INDEX certificates_requested_by ON certificates (requested_by, issued_at);
+        """,
     ];
 }
