@@ -26,7 +26,7 @@ public static class ServerGeneratedKeyEnvelope
     /// <summary>id-signedData (RFC 5652 §5.1): the content type inside the EnvelopedData.</summary>
     public const string SignedDataOid = "1.2.840.113549.1.7.2";
 
-    private const string EnvelopedDataOid = "1.2.840.113549.1.7.3";
+    private const string DataOid = "1.2.840.113549.1.7.1";
 
     /// <summary>
     /// SignedData over the AsymmetricKeyPackage holding <paramref name="pkcs8"/>, signed with
@@ -84,6 +84,32 @@ public static class ServerGeneratedKeyEnvelope
         }
 
         return Envelope(generator, signedData);
+    }
+
+    /// <summary>
+    /// The archived form of a server-generated key: EnvelopedData of the PKCS#8 PrivateKeyInfo (content type id-data) to
+    /// the archive certificate — RSA ktri by issuer and serial number with RSAES-OAEP, or EC kari by its
+    /// subjectKeyIdentifier — so that `openssl cms -decrypt -recip archive.pem -inkey archive.key` gives the PKCS#8 back.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The certificate's key is neither RSA nor EC, or an EC certificate lacks a subjectKeyIdentifier.</exception>
+    public static byte[] EnvelopeForArchive(byte[] pkcs8, X509Certificate2 archive)
+    {
+        var publicKey = PublicKeyFactory.CreateKey(archive.PublicKey.ExportSubjectPublicKeyInfo());
+        switch (publicKey)
+        {
+            case RsaKeyParameters rsa:
+                var generator = new CmsEnvelopedDataGenerator(new SecureRandom());
+                var certificate = new Org.BouncyCastle.X509.X509Certificate(archive.RawData);
+                generator.AddRecipientInfoGenerator(new KeyTransRecipientInfoGenerator(certificate, new Asn1KeyWrapper("RSA/NONE/OAEPWITHSHA256ANDMGF1PADDING", rsa)));
+                return generator.Generate(new CmsProcessableByteArray(pkcs8), new DerObjectIdentifier(CmsEnvelopedGenerator.Aes256Cbc)).GetEncoded();
+            case ECPublicKeyParameters:
+                var ski = archive.Extensions["2.5.29.14"] is X509SubjectKeyIdentifierExtension { SubjectKeyIdentifier: { } hex }
+                    ? Convert.FromHexString(hex)
+                    : throw new NotSupportedException("an EC archive certificate needs a subjectKeyIdentifier");
+                return EcdhKeyAgreement.Seal(pkcs8, DataOid, archive, ski);
+            default:
+                throw new NotSupportedException("the archive certificate holds neither an RSA nor an EC key");
+        }
     }
 
     /// <summary>
@@ -203,70 +229,6 @@ public static class ServerGeneratedKeyEnvelope
         {
             throw new EstProtocolException("the encrypted key part cannot be opened with this key: " + e.Message, e);
         }
-    }
-
-    /// <summary>
-    /// Sets encryptedContentInfo.contentType (RFC 5652 §6.1): Bouncy Castle writes id-data whatever the content,
-    /// while RFC 5958 §4 and RFC 7030 §4.4.2 put a SignedData there. The field is not covered by the encryption.
-    /// </summary>
-    private static byte[] WithContentType(byte[] contentInfo, string contentType)
-    {
-        var outer = new AsnReader(contentInfo, AsnEncodingRules.BER).ReadSequence();
-        _ = outer.ReadObjectIdentifier();
-        var explicitContent = outer.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0));
-        var enveloped = explicitContent.ReadSequence();
-        var version = enveloped.ReadEncodedValue();
-        var next = enveloped.ReadEncodedValue();
-        ReadOnlyMemory<byte>? originatorInfo = null;
-        if (new AsnReader(next, AsnEncodingRules.BER).PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
-        {
-            originatorInfo = next;
-            next = enveloped.ReadEncodedValue();
-        }
-
-        var recipientInfos = next;
-        var encryptedContentInfo = enveloped.ReadSequence();
-        _ = encryptedContentInfo.ReadObjectIdentifier();
-        var algorithm = encryptedContentInfo.ReadEncodedValue();
-        var encryptedContent = encryptedContentInfo.HasData ? encryptedContentInfo.ReadEncodedValue() : (ReadOnlyMemory<byte>?)null;
-        var rest = new List<ReadOnlyMemory<byte>>();
-        while (enveloped.HasData)
-        {
-            rest.Add(enveloped.ReadEncodedValue());
-        }
-
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier(EnvelopedDataOid);
-            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, true)))
-            using (writer.PushSequence())
-            {
-                writer.WriteEncodedValue(version.Span);
-                if (originatorInfo is { } o)
-                {
-                    writer.WriteEncodedValue(o.Span);
-                }
-
-                writer.WriteEncodedValue(recipientInfos.Span);
-                using (writer.PushSequence())
-                {
-                    writer.WriteObjectIdentifier(contentType);
-                    writer.WriteEncodedValue(algorithm.Span);
-                    if (encryptedContent is { } c)
-                    {
-                        writer.WriteEncodedValue(c.Span);
-                    }
-                }
-
-                foreach (var r in rest)
-                {
-                    writer.WriteEncodedValue(r.Span);
-                }
-            }
-        }
-
-        return writer.Encode();
     }
 
     private static byte[] ExportPkcs8(X509Certificate2 certificate)
