@@ -30,10 +30,10 @@ public static class ServerGeneratedKeyEnvelope
 
     /// <summary>
     /// SignedData over the AsymmetricKeyPackage holding <paramref name="pkcs8"/>, signed with
-    /// <paramref name="signer"/> (which must hold an ECDSA or RSA private key); the signer certificate travels
-    /// in the SignedData so the client can check it against /cacerts.
+    /// <paramref name="signer"/> (which must hold an ECDSA or RSA private key); the signer certificate and
+    /// <paramref name="chain"/> (its issuing CA) travel in the SignedData so the client can check it against /cacerts.
     /// </summary>
-    public static byte[] SignKeyPackage(ReadOnlySpan<byte> pkcs8, X509Certificate2 signer)
+    public static byte[] SignKeyPackage(ReadOnlySpan<byte> pkcs8, X509Certificate2 signer, params IEnumerable<X509Certificate2> chain)
     {
         // AsymmetricKeyPackage ::= SEQUENCE SIZE (1..MAX) OF OneAsymmetricKey; PrivateKeyInfo is OneAsymmetricKey v1.
         var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -50,6 +50,11 @@ public static class ServerGeneratedKeyEnvelope
             var bcSigner = new Org.BouncyCastle.X509.X509Certificate(signer.RawData);
             generator.AddSignerInfoGenerator(new SignerInfoGeneratorBuilder().Build(new Asn1SignatureFactory(algorithm, key), bcSigner));
             generator.AddCertificate(bcSigner);
+            foreach (var certificate in chain)
+            {
+                generator.AddCertificate(new Org.BouncyCastle.X509.X509Certificate(certificate.RawData));
+            }
+
             var signed = generator.Generate(new CmsProcessableByteArray(new DerObjectIdentifier(AsymmetricKeyPackageOid), package), encapsulate: true);
             return signed.GetEncoded("DER");
         }

@@ -25,18 +25,20 @@ public sealed class ServerKeyProtection
 
     private readonly IEstuaryStore _store;
     private readonly X509Certificate2? _signer;
+    private readonly IReadOnlyList<X509Certificate2> _signerChain;
     private readonly DecryptKeyProtector _protector;
     private readonly TimeProvider _time;
 
     public ServerKeyProtection(CaMaterial material, IEstuaryStore store, TimeProvider time)
-        : this(store, material.RaSigningCertificate, new DecryptKeyProtector(material.DataDirectory), time)
+        : this(store, material.RaSigningCertificate, [material.Issuing.Certificate], new DecryptKeyProtector(material.DataDirectory), time)
     {
     }
 
-    public ServerKeyProtection(IEstuaryStore store, X509Certificate2? signer, DecryptKeyProtector protector, TimeProvider time)
+    public ServerKeyProtection(IEstuaryStore store, X509Certificate2? signer, IReadOnlyList<X509Certificate2> signerChain, DecryptKeyProtector protector, TimeProvider time)
     {
         _store = store;
         _signer = signer;
+        _signerChain = signerChain;
         _protector = protector;
         _time = time;
     }
@@ -113,7 +115,7 @@ public sealed class ServerKeyProtection
     /// <summary>The EnvelopedData (RFC 7030 §4.4.2) around the signed key package of <paramref name="pkcs8"/>.</summary>
     public byte[] Seal(KeyProtectionPlan plan, byte[] pkcs8)
     {
-        var signed = ServerGeneratedKeyEnvelope.SignKeyPackage(pkcs8, _signer!);
+        var signed = ServerGeneratedKeyEnvelope.SignKeyPackage(pkcs8, _signer!, _signerChain);
         try
         {
             return plan.Certificate is { } certificate
