@@ -26,6 +26,9 @@ internal static class DecryptKeysCommand
         var set = new Command("set", "Add or replace an account's symmetric decrypt key.") { account, keyId, keyFile };
         set.SetAction(async (result, cancellationToken) =>
         {
+            // The invocation's writers, so that scripts and tests see what the console would.
+            var stdout = result.InvocationConfiguration.Output;
+            var stderr = result.InvocationConfiguration.Error;
             byte[] id;
             byte[] key;
             try
@@ -35,7 +38,7 @@ internal static class DecryptKeysCommand
             }
             catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                await Console.Error.WriteLineAsync("estuary decrypt-keys set: " + e.Message);
+                await stderr.WriteLineAsync("estuary decrypt-keys set: " + e.Message);
                 return 2;
             }
 
@@ -52,16 +55,16 @@ internal static class DecryptKeysCommand
                 var name = result.GetValue(account)!;
                 if (!await protection.SetAccountKeyAsync(name, id, key, "cli:" + Environment.UserName, cancellationToken))
                 {
-                    await Console.Error.WriteLineAsync($"estuary decrypt-keys set: no EST account '{name}'");
+                    await stderr.WriteLineAsync($"estuary decrypt-keys set: no EST account '{name}'");
                     return 1;
                 }
 
-                Console.WriteLine($"decrypt key {Convert.ToHexString(id)} set for account '{name}' ({key.Length * 8}-bit AES, stored encrypted)");
+                await stdout.WriteLineAsync($"decrypt key {Convert.ToHexString(id)} set for account '{name}' ({key.Length * 8}-bit AES, stored encrypted)");
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or StorageUnavailableException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
             {
-                await Console.Error.WriteLineAsync("estuary decrypt-keys set: " + e.Message);
+                await stderr.WriteLineAsync("estuary decrypt-keys set: " + e.Message);
                 return e is StorageUnavailableException ? 3 : 2;
             }
             finally

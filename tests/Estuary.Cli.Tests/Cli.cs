@@ -19,6 +19,7 @@ internal static class Cli
         ReenrollCommand.Create(),
         ServerKeyGenCommand.Create(),
         RenewCommand.Create(time),
+        DecryptKeysCommand.Create(),
     };
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAtAsync(null, CancellationToken.None, args);
