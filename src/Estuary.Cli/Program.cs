@@ -14,4 +14,5 @@ root.Subcommands.Add(RenewCommand.Create());
 root.Subcommands.Add(CaCommand.Create());
 root.Subcommands.Add(ApprovalsCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
+root.Subcommands.Add(DecryptKeysCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -19,7 +19,8 @@ public static class CsrBuilder
         IEnumerable<string>? dnsNames = null,
         IEnumerable<IPAddress>? ipAddresses = null,
         IEnumerable<string>? emails = null,
-        HashAlgorithmName? hash = null)
+        HashAlgorithmName? hash = null,
+        IEnumerable<AsnEncodedData>? attributes = null)
     {
         var h = hash ?? KeySpec.Of(key).Hash;
         var request = key switch
@@ -52,6 +53,11 @@ public static class CsrBuilder
         {
             // RFC 5280 §4.2.1.6: critical when the subject is empty.
             request.CertificateExtensions.Add(sans.Build(critical: subject.RawData.Length <= 2));
+        }
+
+        foreach (var attribute in attributes ?? [])
+        {
+            request.OtherRequestAttributes.Add(attribute);
         }
 
         return request.CreateSigningRequest();

@@ -72,6 +72,9 @@ public sealed partial class Profile
     /// <summary>The CSR must carry the TLS channel binding in its challengePassword (RFC 7030 §3.5).</summary>
     public bool RequireProofOfPossessionLinking { get; private init; }
 
+    /// <summary>Where /serverkeygen keys are archived (encrypted to this certificate), or null: never kept.</summary>
+    public X509Certificate2? ArchiveCertificate { get; private init; }
+
     /// <summary>The key types accepted, for messages.</summary>
     public string AllowedKeysText { get; private init; } = "";
 
@@ -189,7 +192,51 @@ public sealed partial class Profile
             ServerKeyAlgorithm = serverKeyAlgorithm,
             RequireApproval = options.RequireApproval,
             RequireProofOfPossessionLinking = options.RequireProofOfPossessionLinking,
+            ArchiveCertificate = LoadArchiveCertificate(label, options),
         };
+    }
+
+    private static X509Certificate2? LoadArchiveCertificate(string label, ProfileOptions options)
+    {
+        if (!options.ArchiveKeys)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ArchiveCertificate))
+        {
+            throw new ArgumentException($"label '{label}': ArchiveKeys needs ArchiveCertificate, the PEM file of the certificate keys are encrypted to");
+        }
+
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificateFromFile(Path.GetFullPath(options.ArchiveCertificate));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ArgumentException($"label '{label}': ArchiveCertificate {options.ArchiveCertificate}: {e.Message}", e);
+        }
+
+        var isEc = certificate.GetECDiffieHellmanPublicKey() is { } ec && Disposed(ec);
+        var isRsa = !isEc && certificate.GetRSAPublicKey() is { } rsa && Disposed(rsa);
+        if (!isEc && !isRsa)
+        {
+            throw new ArgumentException($"label '{label}': ArchiveCertificate {options.ArchiveCertificate} holds neither an RSA nor an EC key");
+        }
+
+        if (isEc && certificate.Extensions[Oids.SubjectKeyIdentifier] is null)
+        {
+            throw new ArgumentException($"label '{label}': ArchiveCertificate {options.ArchiveCertificate} is EC and needs a subjectKeyIdentifier");
+        }
+
+        return certificate;
+
+        static bool Disposed(IDisposable key)
+        {
+            key.Dispose();
+            return true;
+        }
     }
 
     /// <summary>

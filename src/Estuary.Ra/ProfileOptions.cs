@@ -37,6 +37,15 @@ public sealed class ProfileOptions
     /// <summary>Key type /serverkeygen generates: P-256, P-384, P-521, RSA-2048, RSA-3072 or RSA-4096.</summary>
     public string ServerKeyAlgorithm { get; set; } = "P-256";
 
+    /// <summary>
+    /// Keep a copy of every /serverkeygen private key, encrypted to <see cref="ArchiveCertificate"/> (CMS EnvelopedData)
+    /// and stored beside the certificate record. Off by default: then the server never keeps a generated key.
+    /// </summary>
+    public bool ArchiveKeys { get; set; }
+
+    /// <summary>PEM file of the archive (key recovery) certificate, RSA or EC with a subjectKeyIdentifier; needed when <see cref="ArchiveKeys"/> is on.</summary>
+    public string? ArchiveCertificate { get; set; }
+
     /// <summary>Hold every enrollment for an administrator's approval (RFC 7030 §4.2.3: 202 + Retry-After until decided).</summary>
     public bool RequireApproval { get; set; }
 

@@ -40,10 +40,13 @@ public sealed partial class RegistrationAuthority
             return EstError.Forbidden($"label '{LabelText(context.Label)}' requires approval; server-side key generation is not offered there");
         }
 
-        if (csr.OtherAttributes.Contains(Oids.DecryptKeyIdentifier) || csr.OtherAttributes.Contains(Oids.AsymmetricDecryptKeyIdentifier))
+        // RFC 7030 §4.4.1.1/§4.4.1.2: the client may ask for the key encrypted on top of TLS. The recipient is
+        // resolved before anything is issued, so an unknown identifier costs no certificate.
+        var protection = await ResolveKeyProtectionAsync(csr, who, context, cancellationToken);
+        if (protection.Error is { } protectionError)
         {
-            // RFC 7030 §4.4.2: the client asked for an encrypted key. Sending it in the clear would ignore that wish.
-            return EstError.BadRequest("encrypted return of the server-generated key (DecryptKeyIdentifier / AsymmetricDecryptKeyIdentifier, RFC 7030 §4.4.1) is not supported; send the CSR without that attribute to receive the key as PKCS#8 over TLS");
+            LogRefused(_logger, "serverkeygen", who.Id, context.Label, protectionError.Message);
+            return protectionError;
         }
 
         if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
@@ -62,8 +65,35 @@ public sealed partial class RegistrationAuthority
         }
 
         var issued = await SignAndRecordAsync(tbs, csr, who, "serverkeygen", replaces: null, context, now, cancellationToken);
-        LogServerKeyGenerated(_logger, profile.ServerKeyAlgorithm.Name, issued.SerialHex);
-        return EstResult<ServerGeneratedKey>.Ok(new ServerGeneratedKey(issued, PrivateKeyInfo.Encode(key)));
+        var pkcs8 = PrivateKeyInfo.Encode(key);
+        if (profile.ArchiveCertificate is { } archive)
+        {
+            await ArchiveAsync(archive, issued, pkcs8, who, now, cancellationToken);
+        }
+        else
+        {
+            LogServerKeyGenerated(_logger, profile.ServerKeyAlgorithm.Name, issued.SerialHex);
+        }
+
+        if (protection.Value is not { } plan)
+        {
+            return EstResult<ServerGeneratedKey>.Ok(new ServerGeneratedKey(issued, pkcs8));
+        }
+
+        try
+        {
+            var encrypted = _keyProtection!.Seal(plan, pkcs8);
+            LogServerKeyEncrypted(_logger, issued.SerialHex, plan.Certificate is null ? "kekri" : "certificate");
+            return EstResult<ServerGeneratedKey>.Ok(new ServerGeneratedKey(issued, []) { EncryptedKey = encrypted });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+            if (plan.Kek is { } kek)
+            {
+                CryptographicOperations.ZeroMemory(kek);
+            }
+        }
     }
 
     /// <summary>Signs once and records durably (with an audit event) before returning; a serial collision signs again.</summary>
@@ -93,6 +123,51 @@ public sealed partial class RegistrationAuthority
             }
         }
     }
+
+    /// <summary>Null plan when the CSR asks for no encryption; a 400 when it names a key the server does not know.</summary>
+    private async Task<EstResult<KeyProtectionPlan?>> ResolveKeyProtectionAsync(CertificationRequest csr, EstPrincipal who, EstRequestContext context, CancellationToken cancellationToken)
+    {
+        DecryptKeyRequest? request;
+        try
+        {
+            request = DecryptKeyRequest.Find(csr.Encoded);
+        }
+        catch (EstProtocolException e)
+        {
+            return EstError.BadRequest(e.Message);
+        }
+
+        if (request is null)
+        {
+            return EstResult<KeyProtectionPlan?>.Ok(null);
+        }
+
+        if (_keyProtection is null)
+        {
+            return EstError.BadRequest("encrypted return of the server-generated key (RFC 7030 §4.4.2) is not configured on this server; send the CSR without the decrypt key attribute");
+        }
+
+        var plan = await _keyProtection.ResolveAsync(request, who, context, cancellationToken);
+        return plan.Value is { } p ? EstResult<KeyProtectionPlan?>.Ok(p) : plan.Error!;
+    }
+
+    /// <summary>
+    /// The profile archives keys: the key is kept only as CMS EnvelopedData to the archive certificate, beside the
+    /// certificate record. If that fails the key is not returned either (the request fails with the storage error).
+    /// </summary>
+    private async Task ArchiveAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 archive, IssuedCertificate issued, byte[] pkcs8, EstPrincipal who, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var enveloped = ServerGeneratedKeyEnvelope.EnvelopeForArchive(pkcs8, archive);
+        var audit = new AuditEvent(now, "key.archived", who.Id, $"serverkeygen key of serial {issued.SerialHex} archived encrypted to '{archive.Subject}'");
+        await _store.InsertArchivedKeyAsync(new ArchivedKey(issued.SerialHex, enveloped, now), audit, cancellationToken);
+        LogServerKeyArchived(_logger, issued.SerialHex, archive.Subject);
+    }
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is returned encrypted ({Recipient}, RFC 7030 §4.4.2)")]
+    private static partial void LogServerKeyEncrypted(ILogger logger, string serial, string recipient);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is archived, encrypted to '{ArchiveSubject}'")]
+    private static partial void LogServerKeyArchived(ILogger logger, string serial, string archiveSubject);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "serverkeygen: generated a {Algorithm} key for serial {Serial}; the key is not kept")]
     private static partial void LogServerKeyGenerated(ILogger logger, string algorithm, string serial);

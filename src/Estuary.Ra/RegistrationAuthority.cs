@@ -31,9 +31,12 @@ public sealed partial class RegistrationAuthority
         RaOptions options,
         TimeProvider time,
         ILogger<RegistrationAuthority> logger,
-        AdapterRegistry? adapters = null)
+        AdapterRegistry? adapters = null,
+        ServerKeyProtection? keyProtection = null)
     {
         _adapters = adapters;
+        // Without it, CSRs asking for an encrypted server-generated key (RFC 7030 §4.4.2) get a 400.
+        _keyProtection = keyProtection;
         _labels = labels;
         _ca = ca;
         _store = store;

@@ -44,7 +44,10 @@ public static class EstServerKeyGenEndpoints
         // RFC 8951 §3.2: the parts are base64. libest reads lines under ~1,000 characters only, so a
         // one-line layout is used only when configured or when the client itself sent one line.
         var layout = Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, wrapped);
-        var response = ServerKeyGenResponse.Encode(EstMediaTypes.Pkcs8, generated.PrivateKeyInfo, CertsOnly.Encode([generated.Certificate.Der]), layout);
+        // RFC 7030 §4.4.2: with additional encryption the key part is the EnvelopedData, labelled server-generated-key.
+        var response = generated.EncryptedKey is { } encrypted
+            ? ServerKeyGenResponse.Encode(EstMediaTypes.ServerGeneratedKey, encrypted, CertsOnly.Encode([generated.Certificate.Der]), layout)
+            : ServerKeyGenResponse.Encode(EstMediaTypes.Pkcs8, generated.PrivateKeyInfo, CertsOnly.Encode([generated.Certificate.Der]), layout);
         CryptographicOperations.ZeroMemory(generated.PrivateKeyInfo);
         try
         {

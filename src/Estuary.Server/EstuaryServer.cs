@@ -76,6 +76,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton(new LoginThrottle(time, rateLimits.MaxFailedLogins, lockout: TimeSpan.FromSeconds(rateLimits.LockoutSeconds)));
         builder.Services.AddEstRateLimiting(rateLimits);
         builder.Services.AddSingleton<EstAuthenticator>();
+        builder.Services.AddSingleton(new ServerKeyProtection(material, store, time));
         builder.Services.AddSingleton<RegistrationAuthority>();
         builder.Services.AddSingleton<ApprovalQueue>();
         builder.Services.AddSingleton<EstMetrics>();

@@ -65,4 +65,18 @@ public interface IEstuaryStore : IAsyncDisposable
 
     /// <summary>How many unrevoked certificates expire after <paramref name="from"/> and at or before <paramref name="until"/>.</summary>
     Task<long> CountCertificatesExpiringAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Sets (adds or replaces) a symmetric decrypt key of an account (RFC 7030 §4.4.1.1) with an audit event; false when the account is unknown.</summary>
+    Task<bool> SetAccountDecryptKeyAsync(AccountDecryptKey key, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>The account's decrypt key with this identifier (the DecryptKeyIdentifier value), or null.</summary>
+    Task<AccountDecryptKey?> FindAccountDecryptKeyAsync(string username, byte[] keyIdentifier, CancellationToken cancellationToken);
+
+    /// <summary>Stores an archived (encrypted) server-generated key beside its certificate record, with an audit event.</summary>
+    Task InsertArchivedKeyAsync(ArchivedKey key, AuditEvent audit, CancellationToken cancellationToken);
+
+    Task<ArchivedKey?> FindArchivedKeyAsync(string serial, CancellationToken cancellationToken);
+
+    /// <summary>The newest certificates requested by this principal id (e.g. "basic:NAME"), at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CertificateRecord>> ListCertificatesRequestedByAsync(string requestedBy, int limit, CancellationToken cancellationToken);
 }

@@ -20,6 +20,7 @@ internal static class Cli
         ServerKeyGenCommand.Create(),
         FullCmcCommand.Create(),
         RenewCommand.Create(time),
+        DecryptKeysCommand.Create(),
     };
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAtAsync(null, CancellationToken.None, args);

@@ -122,7 +122,7 @@ public sealed class ServerKeyGenTests(ServerKeyGenServer fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_CSR_asking_for_an_encrypted_key_is_refused_rather_than_answered_in_the_clear()
+    public async Task A_CSR_asking_for_an_encrypted_key_to_an_unknown_key_is_refused_rather_than_answered_in_the_clear()
     {
         using var client = Server.CreateClient(basicAuth: true);
         using var csrKey = TestCsr.NewP256();
@@ -133,7 +133,7 @@ public sealed class ServerKeyGenTests(ServerKeyGenServer fixture) : IClassFixtur
         using var response = await client.PostAsync("serverkeygen", EstWire.Pkcs10(request.CreateSigningRequest()));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("encrypted return", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("AsymmetricDecryptKeyIdentifier 01020304", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -96,13 +96,13 @@ internal sealed class EnrollmentOptions
         return attributes is null ? KeySpec.P256 : KeySpec.FromCsrAttributes(attributes) ?? KeySpec.P256;
     }
 
-    public byte[] BuildCsr(ParseResult result, AsymmetricAlgorithm key, CsrAttributesInfo? attributes)
+    public byte[] BuildCsr(ParseResult result, AsymmetricAlgorithm key, CsrAttributesInfo? attributes, IEnumerable<AsnEncodedData>? extraAttributes = null)
     {
         var subject = ReadSubject(result);
         var hash = attributes is null ? null : CsrBuilder.HashFrom(attributes);
         try
         {
-            return CsrBuilder.Build(key, subject, result.GetValue(Dns), IpAddresses(result), result.GetValue(Email), hash);
+            return CsrBuilder.Build(key, subject, result.GetValue(Dns), IpAddresses(result), result.GetValue(Email), hash, extraAttributes);
         }
         catch (ArgumentException e)
         {

@@ -13,9 +13,11 @@ internal static class ServerKeyGenCommand
     {
         var common = new ClientOptions();
         var enrollment = new EnrollmentOptions();
+        var encryption = new ServerKeyEncryptionOptions();
         var command = new Command("serverkeygen", "Ask the server to generate the key and the certificate; save key.pem, cert.pem and chain.pem.");
         enrollment.AddTo(command);
         common.AddTo(command);
+        encryption.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientConsole.RunAsync(result, common.Json, "serverkeygen", async console =>
         {
             enrollment.ReadSubject(result);
@@ -23,8 +25,11 @@ internal static class ServerKeyGenCommand
             var attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
             var spec = enrollment.ChooseKey(result, attributes);
             using var throwaway = spec.Generate();
-            var csr = enrollment.BuildCsr(result, throwaway, attributes);
-            var generated = await client.ServerKeyGenAsync(csr, cancellationToken);
+            var encrypt = encryption.Read(result);
+            var csr = enrollment.BuildCsr(result, throwaway, attributes, encrypt is null ? null : [encrypt.CsrAttribute]);
+            var generated = encrypt is null
+                ? await client.ServerKeyGenAsync(csr, cancellationToken)
+                : await client.ServerKeyGenAsync(csr, encrypt, cancellationToken);
             var cacerts = await client.GetCaCertsAsync(cancellationToken);
             var chain = CertificateView.ChainOrder(cacerts.Certificates);
             var files = enrollment.WriteFiles(result, generated.Pkcs8PrivateKey, generated.Certificate, chain);

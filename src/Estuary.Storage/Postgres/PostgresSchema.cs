@@ -119,5 +119,22 @@ internal static class PostgresSchema
         CREATE INDEX certificates_label ON certificates (label);
         CREATE INDEX audit_kind_time ON audit (kind, time);
         """,
+
+        // 5: encrypted return and archive of server-generated keys (RFC 7030 §4.4.1.1, §4.4.2)
+        """
+        CREATE TABLE account_decrypt_keys (
+            username text NOT NULL REFERENCES accounts (username),
+            key_id bytea NOT NULL,
+            protected_key bytea NOT NULL,
+            created_at timestamptz NOT NULL,
+            PRIMARY KEY (username, key_id)
+        );
+        CREATE TABLE archived_keys (
+            serial text PRIMARY KEY REFERENCES certificates (serial),
+            enveloped_key bytea NOT NULL,
+            archived_at timestamptz NOT NULL
+        );
+        CREATE INDEX certificates_requested_by ON certificates (requested_by, issued_at);
+        """,
     ];
 }

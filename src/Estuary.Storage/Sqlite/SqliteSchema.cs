@@ -113,5 +113,22 @@ internal static class SqliteSchema
         """
         ALTER TABLE admin_users ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
         """,
+
+        // 6: encrypted return and archive of server-generated keys (RFC 7030 §4.4.1.1, §4.4.2)
+        """
+        CREATE TABLE account_decrypt_keys (
+            username TEXT NOT NULL REFERENCES accounts(username),
+            key_id BLOB NOT NULL,
+            protected_key BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (username, key_id)
+        );
+        CREATE TABLE archived_keys (
+            serial TEXT PRIMARY KEY REFERENCES certificates(serial),
+            enveloped_key BLOB NOT NULL,
+            archived_at INTEGER NOT NULL
+        );
+        CREATE INDEX certificates_requested_by ON certificates(requested_by, issued_at);
+        """,
     ];
 }
