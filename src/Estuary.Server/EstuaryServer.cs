@@ -86,6 +86,10 @@ public static class EstuaryServer
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
+        builder.Services.AddSingleton(caOptions);
+        builder.Services.AddSingleton<IssuerCrls>();
+        builder.Services.AddSingleton<IssuingCaRefreshService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IssuingCaRefreshService>());
         // The console keeps templates, accounts and API keys in the management tables, which only the
         // SQLite store has so far; on PostgreSQL the EST service runs without the console.
         var consoleAvailable = store is IManagementStore;
