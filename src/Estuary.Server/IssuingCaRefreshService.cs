@@ -62,9 +62,9 @@ public sealed partial class IssuingCaRefreshService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield(); // never hold up the start of the server
+        // The first check one interval after the start: the CA was just loaded from the folder.
         using var timer = new PeriodicTimer(options.IssuingCheckInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -75,7 +75,6 @@ public sealed partial class IssuingCaRefreshService(
                 LogCheckFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "renewed the issuing CA automatically: {Subject}, valid until {NotAfter:u}")]
