@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Enrollment throughput of a real `estuary serve` on this machine (see docs/BENCHMARKS.md).
 #   bench/run-load.sh [sqlite|postgres] [P-256|RSA-2048]
-# Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls").
+# Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls"),
+# WARMUP seconds before anything is timed (15: long enough for tiered JIT to finish recompiling),
+# PERF=1 to sample the server with `perf record` during the first run of each mode and print where its
+# CPU went (by shared object: libcrypto, JIT-compiled .NET code, kernel, SQLite, ...).
 # Prints one line per run and the medians. Needs wrk and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -29,6 +32,8 @@ dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
 LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.Load.dll")
 
 export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
+# perf resolves JIT-compiled frames through /tmp/perf-PID.map.
+[ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
 # The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
 export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
 if [ "$STORE" = postgres ]; then
@@ -54,7 +59,7 @@ csr_count=$(( DURATION * 7000 ))
 "${LOAD[@]}" enroll-client --url "$url" --root "$work/data/root-ca.pem" --user est --password "$password" --out-dir "$work/clients" --count "$CONCURRENCY" >/dev/null
 
 # Warm up (JIT tiering, pools) before anything is timed.
-wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
+wrk -t2 -c"$CONCURRENCY" -d"${WARMUP:-15}s" -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
 
 cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -62,6 +67,11 @@ echo "store=$STORE ca=$CA runs=$RUNS duration=${DURATION}s concurrency=$CONCURRE
 for mode in $MODES; do
   : >"$work/$mode.results"
   for run in $(seq 1 "$RUNS"); do
+    perf_pid=""
+    if [ "${PERF:-0}" = 1 ] && [ "$run" = 1 ]; then
+      perf record -F 499 -g -p "$server_pid" -o "$work/$mode.perf" -- sleep "$((DURATION - 1))" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
     if [ "$mode" = keepalive ]; then
       before=$(cpu)
       out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 2>&1)
@@ -81,6 +91,11 @@ for mode in $MODES; do
     fi
     echo "$line"
     echo "$line" >>"$work/$mode.results"
+    if [ -n "$perf_pid" ]; then
+      wait "$perf_pid" || true
+      echo "$mode: server CPU by shared object (perf, run 1)"
+      perf report -i "$work/$mode.perf" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+    fi
   done
   for key in rate p50 p99 server_cpu_ms_per_enrollment failed; do
     printf '%s median %s=%s\n' "$mode" "$key" "$(grep -o "$key=[0-9.]*" "$work/$mode.results" | cut -d= -f2 | median)"

@@ -196,7 +196,12 @@ public sealed class CertificateAuthority : IDisposable
             NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
             KeyIdentifier = CertificateWriter.KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo());
             KeyIdentifierHex = Convert.ToHexString(KeyIdentifier);
+            _ecCurve = new(() => NamedCurve(certificate));
+            _subjectPublicKeyInfo = new(certificate.PublicKey.ExportSubjectPublicKeyInfo);
         }
+
+        private readonly Lazy<string?> _ecCurve;
+        private readonly Lazy<byte[]> _subjectPublicKeyInfo;
 
         public X509Certificate2 Certificate { get; }
 
@@ -259,6 +264,13 @@ public sealed class CertificateAuthority : IDisposable
                     return false;
                 }
 
+                // The fast path skips building a key object from the CA certificate on every mTLS request.
+                if (_ecCurve.Value is { } curve
+                    && Protocol.Crypto.OpenSslEcdsaVerifier.TryVerifyHash(curve, _subjectPublicKeyInfo.Value, Digest(hash, tbs.Span), signature) is { } verified)
+                {
+                    return verified;
+                }
+
                 using var ec = Certificate.GetECDsaPublicKey();
                 if (ec is not null)
                 {
@@ -277,5 +289,15 @@ public sealed class CertificateAuthority : IDisposable
                 return false;
             }
         }
+
+        private static byte[] Digest(System.Security.Cryptography.HashAlgorithmName hash, ReadOnlySpan<byte> data) =>
+            hash == System.Security.Cryptography.HashAlgorithmName.SHA256 ? System.Security.Cryptography.SHA256.HashData(data)
+            : hash == System.Security.Cryptography.HashAlgorithmName.SHA384 ? System.Security.Cryptography.SHA384.HashData(data)
+            : System.Security.Cryptography.SHA512.HashData(data);
+
+        private static string? NamedCurve(X509Certificate2 certificate) =>
+            certificate.PublicKey.Oid.Value == Protocol.Asn1.Oids.EcPublicKey
+                ? new System.Formats.Asn1.AsnReader(certificate.PublicKey.EncodedParameters!.RawData, System.Formats.Asn1.AsnEncodingRules.DER).ReadObjectIdentifier()
+                : null;
     }
 }

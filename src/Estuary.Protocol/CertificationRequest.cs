@@ -1,6 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Estuary.Protocol.Asn1;
+using Estuary.Protocol.Crypto;
 
 namespace Estuary.Protocol;
 
@@ -309,9 +310,8 @@ public sealed class CertificationRequest
                         throw new EstProtocolException($"the CSR is signed with ECDSA but its key is {publicKey.Name}");
                     }
 
-                    using var ec = ECDsa.Create();
-                    ec.ImportSubjectPublicKeyInfo(spki.Span, out _);
-                    valid = ec.VerifyData(tbs, signature, HashOf(signatureAlgorithm), DSASignatureFormat.Rfc3279DerSequence);
+                    var digest = Digest(HashOf(signatureAlgorithm), tbs);
+                    valid = OpenSslEcdsaVerifier.TryVerifyHash(publicKey.CurveOid ?? "", spki.Span, digest, signature) ?? VerifyWithBcl(spki.Span, digest, signature);
                     break;
                 }
 
@@ -350,6 +350,18 @@ public sealed class CertificationRequest
             throw new EstProtocolException("the CSR signature does not verify: proof of possession of the private key failed (RFC 7030 §3.4)");
         }
     }
+
+    private static bool VerifyWithBcl(ReadOnlySpan<byte> spki, byte[] digest, byte[] signature)
+    {
+        using var ec = ECDsa.Create();
+        ec.ImportSubjectPublicKeyInfo(spki, out _);
+        return ec.VerifyHash(digest, signature, DSASignatureFormat.Rfc3279DerSequence);
+    }
+
+    private static byte[] Digest(HashAlgorithmName hash, ReadOnlySpan<byte> data) =>
+        hash == HashAlgorithmName.SHA256 ? SHA256.HashData(data)
+        : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(data)
+        : SHA512.HashData(data);
 
     private static HashAlgorithmName HashOf(string signatureAlgorithm) => signatureAlgorithm switch
     {

@@ -32,6 +32,22 @@ public sealed class EstuaryOptions
     /// <summary>Optional plain-HTTP listener (http://HOST:PORT) that serves only /crl/ and /ocsp; off by default.</summary>
     public string? HttpListen { get; set; }
 
+    /// <summary>
+    /// TLS cipher suites: "aead" (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only, see TlsPolicy) or
+    /// "runtime" (the .NET runtime's own list, which on TLS 1.2 also allows ECDHE with AES-CBC-SHA256/384,
+    /// still forward secret). .NET caches the OpenSSL context, and with it server-side session resumption,
+    /// only when no cipher policy is set, so "runtime" makes each new TLS connection cheaper
+    /// (docs/BENCHMARKS.md has the measured difference).
+    /// </summary>
+    public string TlsCipherSuites { get; set; } = "aead";
+
+    internal bool RestrictCipherSuites => TlsCipherSuites.ToUpperInvariant() switch
+    {
+        "AEAD" => true,
+        "RUNTIME" => false,
+        _ => throw new ArgumentException($"Estuary:TlsCipherSuites '{TlsCipherSuites}' must be aead or runtime"),
+    };
+
     internal Base64Layout? FixedLayout => Base64Layout.ToUpperInvariant() switch
     {
         "AUTO" => null,

@@ -180,7 +180,7 @@ public static class EstuaryServer
                 ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                 ClientCertificateValidation = (_, _, _) => true,
                 CheckCertificateRevocation = false,
-                OnAuthenticate = (_, ssl) => ssl.CipherSuitesPolicy = TlsPolicy.CipherSuites,
+                OnAuthenticate = options.RestrictCipherSuites ? (_, ssl) => ssl.CipherSuitesPolicy = TlsPolicy.CipherSuites : null,
             });
         }
 
