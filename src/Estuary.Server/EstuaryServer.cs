@@ -101,6 +101,8 @@ public static class EstuaryServer
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
+        // The CA keys (a PKCS#11 session above all) are released when the server stops, not left to the process exit.
+        app.Lifetime.ApplicationStopped.Register(material.Dispose);
         app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();
