@@ -47,7 +47,7 @@ public static class CaDirectory
         if (token is not null)
         {
             // The CA signs inside the token; the issuing key object owns the session from here on.
-            issuingSigner = token.Find(options.Pkcs11.IssuingKeyLabel, ownsToken: true);
+            issuingSigner = token.Find(IssuingCaFolder.CurrentKeyLabel(dataDirectory, options), ownsToken: true);
         }
         else
         {
@@ -57,6 +57,8 @@ public static class CaDirectory
         }
 
         var issuing = new CertificateAuthority(issuingCertificate, [root], issuingSigner);
+        // Issuing CAs a renewal replaced keep signing CRLs and OCSP answers for what they issued.
+        issuing.SetPrevious(IssuingCaFolder.LoadPrevious(dataDirectory, passphrase, root, token, [], time.GetUtcNow()));
         var tls = LoadOrIssueTlsCertificate(dataDirectory, options, passphrase, issuing, time);
         var raSigning = RaSigningIdentity.LoadOrCreate(dataDirectory, passphrase, issuing, time);
         // RFC 7030 §4.1.3: during a root rollover the new hierarchy is published beside the current one, and

@@ -32,6 +32,21 @@ public sealed class CaOptions
     /// <summary>During a root rollover (`estuary ca rollover begin`), issue under the new root's issuing CA.</summary>
     public bool IssueUnderNewRoot { get; set; }
 
+    /// <summary>
+    /// Renew the issuing CA automatically (`estuary serve`) once less than <see cref="RenewIssuingBeforeDays"/> of it
+    /// remains; the same as `estuary ca issuing renew`, guarded by a lock file so nodes sharing the folder renew once.
+    /// </summary>
+    public bool AutoRenewIssuing { get; set; } = true;
+
+    /// <summary>
+    /// Renew the issuing CA when less than this many days of it remain; 0 (default): the longest certificate lifetime
+    /// of the configured labels plus 30 days, since no certificate may outlive its issuer (RFC 5280 §6.1.3).
+    /// </summary>
+    public int RenewIssuingBeforeDays { get; set; }
+
+    /// <summary>How often a server looks at the data folder for a renewed issuing CA (from the CLI or another node).</summary>
+    public TimeSpan IssuingCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>True when the CA keys are in a PKCS#11 token.</summary>
     public bool UsesPkcs11 => string.Equals(KeyProvider, "pkcs11", StringComparison.OrdinalIgnoreCase);
 

@@ -5,41 +5,63 @@ namespace Estuary.Ca;
 /// <summary>
 /// One issuing CA: its certificate, its chain up to the root, and its signing key. The only code that
 /// touches a CA private key. It signs what the RA instructs; it decides nothing about what is allowed.
+/// The server's issuing CA can be renewed while it runs (<see cref="Renew"/>): from then on it signs with
+/// the new key and certificate, and the CAs it replaced stay in <see cref="Previous"/> for revocation.
 /// </summary>
 public sealed class CertificateAuthority : IDisposable
 {
-    private readonly CaSigningKey _key;
-    private readonly byte[] _issuerName;
-    private readonly byte[] _keyIdentifier;
-    private readonly Lazy<string?> _ecCurve;
-    private readonly Lazy<byte[]> _subjectPublicKeyInfo;
+    private readonly List<IDisposable> _replaced = [];
+    private readonly Lock _renewal = new();
+    private volatile Generation _generation;
+    private volatile IReadOnlyList<CertificateAuthority> _previous = [];
+    private Func<string, IReadOnlyList<CertificateExtension>>? _distributionFor;
 
     public CertificateAuthority(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chainToRoot, CaSigningKey key)
     {
-        Certificate = certificate;
-        Chain = chainToRoot;
-        _key = key;
-        _issuerName = certificate.SubjectName.RawData;
-        _keyIdentifier = CertificateWriter.KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo());
-        _ecCurve = new(() => NamedCurve(certificate));
-        _subjectPublicKeyInfo = new(certificate.PublicKey.ExportSubjectPublicKeyInfo);
+        _generation = new Generation(certificate, chainToRoot, key, owner: this);
+    }
+
+    private CertificateAuthority(Generation generation)
+    {
+        _generation = generation;
     }
 
     /// <summary>The issuing CA certificate.</summary>
-    public X509Certificate2 Certificate { get; }
+    public X509Certificate2 Certificate => _generation.Certificate;
 
     /// <summary>The certificates above the issuing CA, ending with the root.</summary>
-    public IReadOnlyList<X509Certificate2> Chain { get; }
+    public IReadOnlyList<X509Certificate2> Chain => _generation.Chain;
 
     public X509Certificate2 Root => Chain.Count > 0 ? Chain[^1] : Certificate;
 
-    public CaSigningKey SigningKey => _key;
+    public CaSigningKey SigningKey => _generation.Key;
 
     /// <summary>
     /// Added to every certificate this CA issues: where to find its CRL and OCSP responder
     /// (RFC 5280 §4.2.1.13, §4.2.2.1). Set once by the host when its public URL is known.
     /// </summary>
-    public IReadOnlyList<CertificateExtension> DistributionExtensions { get; set; } = [];
+    public IReadOnlyList<CertificateExtension> DistributionExtensions
+    {
+        get => _generation.DistributionExtensions;
+        set => _generation.DistributionExtensions = value;
+    }
+
+    /// <summary>
+    /// The distribution extensions for the CA with a given key identifier (hex): set by the host so that each
+    /// issuing CA, the current one and any renewed later, names its own CRL (RFC 5280 §4.2.1.13).
+    /// </summary>
+    public Func<string, IReadOnlyList<CertificateExtension>>? DistributionExtensionsFor
+    {
+        get => _distributionFor;
+        set
+        {
+            _distributionFor = value;
+            if (value is not null)
+            {
+                _generation.DistributionExtensions = value(KeyIdentifierHex);
+            }
+        }
+    }
 
     /// <summary>Published in /cacerts beside the chain during a root rollover: the other root and both link certificates (RFC 4210 §4.4).</summary>
     public IReadOnlyList<X509Certificate2> RolloverCertificates { get; set; } = [];
@@ -47,91 +69,235 @@ public sealed class CertificateAuthority : IDisposable
     /// <summary>The issuing CA this one replaces during a root rollover: its certificates still authenticate clients (to re-enroll).</summary>
     public CertificateAuthority? Predecessor { get; set; }
 
+    /// <summary>
+    /// Issuing CAs under the same root that this one replaced (issuing CA renewal) and whose certificates have
+    /// not all expired: they no longer issue, but sign CRLs and OCSP answers, and their certificates re-enroll.
+    /// </summary>
+    public IReadOnlyList<CertificateAuthority> Previous => _previous;
+
+    /// <summary>
+    /// Every issuing CA generation, the current one first, each as a CA that never changes (for per-CA CRLs
+    /// and OCSP responders); the current one shares this CA's key and does not dispose it.
+    /// </summary>
+    public IReadOnlyList<CertificateAuthority> Generations => [_generation.Pinned, .. _previous];
+
+    /// <summary>The current generation as a CA that never changes (a renewal does not affect it).</summary>
+    public CertificateAuthority Current => _generation.Pinned;
+
     /// <summary>The key identifier of this CA (its subjectKeyIdentifier), upper-case hex.</summary>
-    public string KeyIdentifierHex => Convert.ToHexString(_keyIdentifier);
+    public string KeyIdentifierHex => _generation.KeyIdentifierHex;
+
+    /// <summary>
+    /// Makes <paramref name="certificate"/> and <paramref name="key"/> the issuing CA from now on (renewal, without
+    /// a restart); <paramref name="previous"/> are the CAs it replaced that are still needed for revocation. The
+    /// replaced key is disposed only with this CA, since a signature may be in progress with it.
+    /// </summary>
+    public void Renew(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chainToRoot, CaSigningKey key, IReadOnlyList<CertificateAuthority> previous)
+    {
+        lock (_renewal)
+        {
+            var next = new Generation(certificate, chainToRoot, key, owner: this);
+            if (_distributionFor is { } distribution)
+            {
+                next.DistributionExtensions = distribution(next.KeyIdentifierHex);
+            }
+
+            var old = _generation;
+            _replaced.Add(old.Key);
+            _replaced.AddRange(_previous.Where(p => !previous.Contains(p)));
+            _previous = previous;
+            _generation = next;
+        }
+    }
+
+    /// <summary>Replaces the list of previous issuing CAs (after one was retired); the dropped ones are disposed with this CA.</summary>
+    public void SetPrevious(IReadOnlyList<CertificateAuthority> previous)
+    {
+        lock (_renewal)
+        {
+            _replaced.AddRange(_previous.Where(p => !previous.Contains(p)));
+            _previous = previous;
+        }
+    }
 
     /// <summary>Signs a certificate as instructed, with a fresh random serial.</summary>
     public IssuedCertificate Issue(IssuanceInstructions instructions)
     {
+        // One generation for the whole signature: a renewal in between must not mix issuer name and key.
+        var generation = _generation;
+        var caNotAfter = generation.NotAfter;
         // The CA never issues beyond its own validity (RFC 5280 §6.1.3 would reject it anyway).
-        var notAfter = instructions.NotAfter > Certificate.NotAfter ? new DateTimeOffset(Certificate.NotAfter.ToUniversalTime()) : instructions.NotAfter;
-        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. DistributionExtensions] };
+        var notAfter = instructions.NotAfter > caNotAfter ? caNotAfter : instructions.NotAfter;
+        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. generation.DistributionExtensions] };
         var serial = SerialNumber.Next();
-        var der = CertificateWriter.Write(clamped, serial, _issuerName, _keyIdentifier, _key);
-        return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter));
+        var der = CertificateWriter.Write(clamped, serial, generation.IssuerName, generation.KeyIdentifier, generation.Key);
+        return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter)) { Issuer = generation.Subject };
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset t) =>
         new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     /// <summary>
-    /// True when <paramref name="certificate"/> names this CA as issuer and carries a valid signature by
-    /// its key. Cheaper than building a chain: the one check a TLS client certificate of ours needs.
+    /// True when <paramref name="certificate"/> names this CA (or one it replaced) as issuer and carries a valid
+    /// signature by its key. Cheaper than building a chain: the one check a TLS client certificate of ours needs.
     /// </summary>
     public bool IssuedThis(X509Certificate2 certificate)
     {
-        if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(_issuerName))
+        if (_generation.Signed(certificate))
         {
-            return Predecessor?.IssuedThis(certificate) ?? false;
+            return true;
         }
 
-        try
+        foreach (var previous in _previous)
         {
-            var reader = new System.Formats.Asn1.AsnReader(certificate.RawDataMemory, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
-            var tbs = reader.ReadEncodedValue();
-            var algorithm = reader.ReadSequence().ReadObjectIdentifier();
-            var signature = reader.ReadBitString(out _);
-            var hash = algorithm switch
+            if (previous.IssuedThis(certificate))
             {
-                Protocol.Asn1.Oids.EcdsaWithSha256 or Protocol.Asn1.Oids.Sha256WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA256,
-                Protocol.Asn1.Oids.EcdsaWithSha384 or Protocol.Asn1.Oids.Sha384WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA384,
-                Protocol.Asn1.Oids.EcdsaWithSha512 or Protocol.Asn1.Oids.Sha512WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA512,
-                _ => default,
-            };
-            if (hash == default)
+                return true;
+            }
+        }
+
+        return Predecessor?.IssuedThis(certificate) ?? false;
+    }
+
+    public void Dispose()
+    {
+        lock (_renewal)
+        {
+            if (_generation.Owner == this)
+            {
+                _generation.Key.Dispose();
+            }
+
+            foreach (var replaced in _replaced)
+            {
+                replaced.Dispose();
+            }
+
+            foreach (var previous in _previous)
+            {
+                previous.Dispose();
+            }
+
+            Predecessor?.Dispose();
+        }
+    }
+
+    /// <summary>One issuing CA certificate with its key, and what signing needs of it, computed once.</summary>
+    private sealed class Generation
+    {
+        public Generation(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain, CaSigningKey key, CertificateAuthority owner)
+        {
+            Certificate = certificate;
+            Chain = chain;
+            Key = key;
+            Owner = owner;
+            IssuerName = certificate.SubjectName.RawData;
+            Subject = certificate.Subject;
+            NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+            KeyIdentifier = CertificateWriter.KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            KeyIdentifierHex = Convert.ToHexString(KeyIdentifier);
+            _ecCurve = new(() => NamedCurve(certificate));
+            _subjectPublicKeyInfo = new(certificate.PublicKey.ExportSubjectPublicKeyInfo);
+        }
+
+        private readonly Lazy<string?> _ecCurve;
+        private readonly Lazy<byte[]> _subjectPublicKeyInfo;
+
+        public X509Certificate2 Certificate { get; }
+
+        public IReadOnlyList<X509Certificate2> Chain { get; }
+
+        public CaSigningKey Key { get; }
+
+        public CertificateAuthority Owner { get; }
+
+        public byte[] IssuerName { get; }
+
+        public string Subject { get; }
+
+        public DateTimeOffset NotAfter { get; }
+
+        public byte[] KeyIdentifier { get; }
+
+        public string KeyIdentifierHex { get; }
+
+        public volatile IReadOnlyList<CertificateExtension> DistributionExtensions = [];
+
+        /// <summary>This generation as a CA object that never changes and does not own the key (created on first use).</summary>
+        public CertificateAuthority Pinned
+        {
+            get
+            {
+                if (_pinned is null)
+                {
+                    Interlocked.CompareExchange(ref _pinned, new CertificateAuthority(this), null);
+                }
+
+                return _pinned;
+            }
+        }
+
+        private CertificateAuthority? _pinned;
+
+        public bool Signed(X509Certificate2 certificate)
+        {
+            if (!certificate.IssuerName.RawData.AsSpan().SequenceEqual(IssuerName))
             {
                 return false;
             }
 
-            // The fast path skips building a key object from the CA certificate on every mTLS request.
-            if (_ecCurve.Value is { } curve
-                && Protocol.Crypto.OpenSslEcdsaVerifier.TryVerifyHash(curve, _subjectPublicKeyInfo.Value, Digest(hash, tbs.Span), signature) is { } verified)
+            try
             {
-                return verified;
-            }
+                var reader = new System.Formats.Asn1.AsnReader(certificate.RawDataMemory, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+                var tbs = reader.ReadEncodedValue();
+                var algorithm = reader.ReadSequence().ReadObjectIdentifier();
+                var signature = reader.ReadBitString(out _);
+                var hash = algorithm switch
+                {
+                    Protocol.Asn1.Oids.EcdsaWithSha256 or Protocol.Asn1.Oids.Sha256WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA256,
+                    Protocol.Asn1.Oids.EcdsaWithSha384 or Protocol.Asn1.Oids.Sha384WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA384,
+                    Protocol.Asn1.Oids.EcdsaWithSha512 or Protocol.Asn1.Oids.Sha512WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA512,
+                    _ => default,
+                };
+                if (hash == default)
+                {
+                    return false;
+                }
 
-            using var ec = Certificate.GetECDsaPublicKey();
-            if (ec is not null)
+                // The fast path skips building a key object from the CA certificate on every mTLS request.
+                if (_ecCurve.Value is { } curve
+                    && Protocol.Crypto.OpenSslEcdsaVerifier.TryVerifyHash(curve, _subjectPublicKeyInfo.Value, Digest(hash, tbs.Span), signature) is { } verified)
+                {
+                    return verified;
+                }
+
+                using var ec = Certificate.GetECDsaPublicKey();
+                if (ec is not null)
+                {
+                    return ec.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+                }
+
+                using var rsa = Certificate.GetRSAPublicKey();
+                return rsa is not null && rsa.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            }
+            catch (System.Formats.Asn1.AsnContentException)
             {
-                return ec.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence);
+                return false;
             }
-
-            using var rsa = Certificate.GetRSAPublicKey();
-            return rsa is not null && rsa.VerifyData(tbs.Span, signature, hash, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                return false;
+            }
         }
-        catch (System.Formats.Asn1.AsnContentException)
-        {
-            return false;
-        }
-        catch (System.Security.Cryptography.CryptographicException)
-        {
-            return false;
-        }
-    }
 
-    private static byte[] Digest(System.Security.Cryptography.HashAlgorithmName hash, ReadOnlySpan<byte> data) =>
-        hash == System.Security.Cryptography.HashAlgorithmName.SHA256 ? System.Security.Cryptography.SHA256.HashData(data)
-        : hash == System.Security.Cryptography.HashAlgorithmName.SHA384 ? System.Security.Cryptography.SHA384.HashData(data)
-        : System.Security.Cryptography.SHA512.HashData(data);
+        private static byte[] Digest(System.Security.Cryptography.HashAlgorithmName hash, ReadOnlySpan<byte> data) =>
+            hash == System.Security.Cryptography.HashAlgorithmName.SHA256 ? System.Security.Cryptography.SHA256.HashData(data)
+            : hash == System.Security.Cryptography.HashAlgorithmName.SHA384 ? System.Security.Cryptography.SHA384.HashData(data)
+            : System.Security.Cryptography.SHA512.HashData(data);
 
-    private static string? NamedCurve(X509Certificate2 certificate) =>
-        certificate.PublicKey.Oid.Value == Protocol.Asn1.Oids.EcPublicKey
-            ? new System.Formats.Asn1.AsnReader(certificate.PublicKey.EncodedParameters!.RawData, System.Formats.Asn1.AsnEncodingRules.DER).ReadObjectIdentifier()
-            : null;
-
-    public void Dispose()
-    {
-        _key.Dispose();
-        Predecessor?.Dispose();
+        private static string? NamedCurve(X509Certificate2 certificate) =>
+            certificate.PublicKey.Oid.Value == Protocol.Asn1.Oids.EcPublicKey
+                ? new System.Formats.Asn1.AsnReader(certificate.PublicKey.EncodedParameters!.RawData, System.Formats.Asn1.AsnEncodingRules.DER).ReadObjectIdentifier()
+                : null;
     }
 }

@@ -28,6 +28,30 @@ public sealed class OcspResponder
 
     public CertificateAuthority Issuing => _issuing;
 
+    /// <summary>
+    /// The issuing CA an OCSPRequest asks about: the first of <paramref name="candidates"/> whose name and key hashes
+    /// match the first CertID (RFC 6960 §4.1.1 issuerNameHash, issuerKeyHash); null when none does or the request
+    /// cannot be read (the responder then answers it as usual: unknown or malformedRequest).
+    /// </summary>
+    public static CertificateAuthority? MatchIssuer(ReadOnlyMemory<byte> request, IReadOnlyList<CertificateAuthority> candidates)
+    {
+        try
+        {
+            var singles = new OcspReq(request.ToArray()).GetRequestList();
+            if (singles.Length == 0)
+            {
+                return null;
+            }
+
+            var id = singles[0].GetCertID();
+            return candidates.FirstOrDefault(c => id.MatchesIssuer(new BcCertificate(c.Certificate.RawData)));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null; // whatever Bouncy Castle throws for bad DER: RespondAsync reports it
+        }
+    }
+
     /// <summary>The DER OCSPResponse for <paramref name="request"/>.</summary>
     /// <param name="lookup">The status of a serial (upper-case hex) issued by this CA.</param>
     public async Task<OcspAnswer> RespondAsync(

@@ -39,10 +39,17 @@ public sealed class OcspSigningIdentity : IDisposable
     }
 
     /// <summary>Loads the responder of the data folder, issuing a new one when there is none or it is due.</summary>
-    public static OcspSigningIdentity LoadOrIssue(CaMaterial material, CertificateAuthority issuing, TimeSpan validity, TimeProvider time)
+    public static OcspSigningIdentity LoadOrIssue(CaMaterial material, CertificateAuthority issuing, TimeSpan validity, TimeProvider time) =>
+        LoadOrIssue(material, issuing, material.DataDirectory, validity, time);
+
+    /// <summary>
+    /// The responder of <paramref name="issuing"/>, kept in its folder: the data folder for the current issuing CA,
+    /// DIR/issuing-previous/{KEY-ID}/ for one a renewal replaced (<see cref="DirectoryFor"/>).
+    /// </summary>
+    public static OcspSigningIdentity LoadOrIssue(CaMaterial material, CertificateAuthority issuing, string directory, TimeSpan validity, TimeProvider time)
     {
-        var certPath = Path.Combine(material.DataDirectory, CertificateFile);
-        var keyPath = Path.Combine(material.DataDirectory, KeyFile);
+        var certPath = Path.Combine(directory, CertificateFile);
+        var keyPath = Path.Combine(directory, KeyFile);
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
             var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
@@ -57,12 +64,23 @@ public sealed class OcspSigningIdentity : IDisposable
             existing.Dispose();
         }
 
-        return Issue(material, issuing, validity, time);
+        return Issue(material, issuing, directory, validity, time);
     }
 
+    /// <summary>Where the responder of <paramref name="issuing"/> is kept: the data folder for the current issuing CA, else its previous-CA folder.</summary>
+    public static string DirectoryFor(CaMaterial material, CertificateAuthority issuing) =>
+        issuing.KeyIdentifierHex == material.Issuing.KeyIdentifierHex
+            ? material.DataDirectory
+            : IssuingCaFolder.PreviousDirectory(material.DataDirectory, issuing.KeyIdentifierHex);
+
     /// <summary>Issues a new responder certificate and key and stores them in the data folder.</summary>
-    public static OcspSigningIdentity Issue(CaMaterial material, CertificateAuthority issuing, TimeSpan validity, TimeProvider time)
+    public static OcspSigningIdentity Issue(CaMaterial material, CertificateAuthority issuing, TimeSpan validity, TimeProvider time) =>
+        Issue(material, issuing, material.DataDirectory, validity, time);
+
+    /// <summary>Issues a new responder certificate and key and stores them in <paramref name="directory"/>.</summary>
+    public static OcspSigningIdentity Issue(CaMaterial material, CertificateAuthority issuing, string directory, TimeSpan validity, TimeProvider time)
     {
+        Directory.CreateDirectory(directory);
         var now = time.GetUtcNow();
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName("CN=Estuary OCSP Responder, O=Estuary"), key, HashAlgorithmName.SHA256);
@@ -77,8 +95,8 @@ public sealed class OcspSigningIdentity : IDisposable
         var issuerNotAfter = new DateTimeOffset(issuing.Certificate.NotAfter.ToUniversalTime());
         var notAfter = now + validity < issuerNotAfter ? now + validity : issuerNotAfter;
         using var issued = request.Create(issuing.Certificate.SubjectName, issuing.SigningKey.CreateSignatureGenerator(), now.AddMinutes(-5), notAfter, SerialNumber.Next());
-        CaDirectory.WriteKey(Path.Combine(material.DataDirectory, KeyFile), key, material.KeyPassphrase);
-        SecureFile.WriteAllText(Path.Combine(material.DataDirectory, CertificateFile), issued.ExportCertificatePem() + "\n", secret: false);
+        CaDirectory.WriteKey(Path.Combine(directory, KeyFile), key, material.KeyPassphrase);
+        SecureFile.WriteAllText(Path.Combine(directory, CertificateFile), issued.ExportCertificatePem() + "\n", secret: false);
         return new OcspSigningIdentity(X509CertificateLoader.LoadCertificate(issued.RawData), key);
     }
 

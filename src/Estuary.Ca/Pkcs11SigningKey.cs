@@ -33,6 +33,9 @@ public sealed class Pkcs11SigningKey : CaSigningKey
 
     public PublicKey PublicKey { get; }
 
+    /// <summary>The session this key signs in (shared with the other CA keys of the token).</summary>
+    public Pkcs11Token Token => _token;
+
     public HashAlgorithmName Hash => _hash;
 
     public override ReadOnlyMemory<byte> SignatureAlgorithm => _algorithmIdentifier;

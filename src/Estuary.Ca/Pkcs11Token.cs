@@ -18,6 +18,7 @@ public sealed class Pkcs11Token : IDisposable
     private readonly IPkcs11Library _library;
     private readonly ISession _session;
     private readonly Lock _gate = new();
+    private int _references = 1;
 
     private Pkcs11Token(IPkcs11Library library, ISession session, Pkcs11InteropFactories factories)
     {
@@ -205,8 +206,23 @@ public sealed class Pkcs11Token : IDisposable
         return writer.Encode();
     }
 
+    /// <summary>
+    /// One more owner of this session (a renewed issuing CA key beside the one it replaces): the module is
+    /// initialised once per process, so keys share the session and the last owner to dispose closes it.
+    /// </summary>
+    public Pkcs11Token AddReference()
+    {
+        Interlocked.Increment(ref _references);
+        return this;
+    }
+
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _references) > 0)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             try

@@ -139,6 +139,12 @@ public sealed class RootRollover : IDisposable
             }
         }
 
+        // Issuing CAs a renewal replaced belong to the old root: they retire with it.
+        if (Directory.Exists(F(IssuingCaFolder.PreviousFolder)))
+        {
+            Directory.Move(F(IssuingCaFolder.PreviousFolder), Path.Combine(retired, IssuingCaFolder.PreviousFolder));
+        }
+
         File.Move(F(NewIssuingKeyFile), F(CaDirectory.IssuingKeyFile));
         File.Move(F(NewIssuingCertificateFile), F(CaDirectory.IssuingCertificateFile));
         File.Move(F(NewRootKeyFile), F(CaDirectory.RootKeyFile));

@@ -11,6 +11,7 @@ internal static class CaCommand
         command.Subcommands.Add(CaRevokeCommand.Create());
         command.Subcommands.Add(CaInitCommand.Create());
         command.Subcommands.Add(CaRolloverCommand.Create());
+        command.Subcommands.Add(CaIssuingCommand.Create());
         return command;
     }
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Estuary.Ra;
 
 /// <summary>
-/// Keeps the full CRL of one issuing CA current (RFC 5280 §5): re-signed when a revocation is recorded
+/// Keeps the full CRL of one issuing CA current (RFC 5280 §5; for the server's CA: the current one after a renewal): re-signed when a revocation is recorded
 /// (here, or by another process sharing the store, seen on the next recheck) and before its nextUpdate.
 /// Each CRL takes the next CRL number from storage, so numbers only grow, across restarts and nodes.
 /// </summary>
@@ -37,7 +37,7 @@ public sealed partial class CrlPublisher : IDisposable
     public async Task<CrlSnapshot> GetCurrentAsync(CancellationToken cancellationToken)
     {
         var current = _current;
-        if (current is not null && !IsDue(current))
+        if (current is not null && !IsDue(current) && current.KeyIdentifier == _ca.KeyIdentifierHex)
         {
             return current;
         }
@@ -56,26 +56,28 @@ public sealed partial class CrlPublisher : IDisposable
         try
         {
             var now = _time.GetUtcNow();
+            // One issuing CA for the whole CRL, even if the server's CA is renewed meanwhile.
+            var ca = _ca.Current;
             var entries = (await _store.ListRevokedAsync(cancellationToken))
-                .Where(r => r.Issuer == _ca.Certificate.Subject && r.NotAfter > now) // RFC 5280 §3.3: expired entries may leave the CRL
+                .Where(r => r.Issuer == ca.Certificate.Subject && r.NotAfter > now) // RFC 5280 §3.3: expired entries may leave the CRL
                 .ToList();
             var fingerprint = Fingerprint(entries);
             var current = _current;
-            if (!force && current is not null && current.Fingerprint == fingerprint && !IsDue(current))
+            if (!force && current is not null && current.Fingerprint == fingerprint && current.KeyIdentifier == ca.KeyIdentifierHex && !IsDue(current))
             {
                 return current;
             }
 
-            var number = await _store.NextCrlNumberAsync(_ca.KeyIdentifierHex, cancellationToken);
+            var number = await _store.NextCrlNumberAsync(ca.KeyIdentifierHex, cancellationToken);
             var thisUpdate = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
             var nextUpdate = thisUpdate + _options.CrlValidity;
             var der = CrlSigner.Sign(
-                _ca,
+                ca,
                 entries.Select(e => new CrlEntry(Convert.FromHexString(e.Serial), e.RevokedAt, (X509RevocationReason)e.Reason)),
                 number,
                 thisUpdate,
                 nextUpdate);
-            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint);
+            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint) { KeyIdentifier = ca.KeyIdentifierHex };
             _current = snapshot;
             LogSigned(_logger, number, entries.Count, nextUpdate);
             return snapshot;

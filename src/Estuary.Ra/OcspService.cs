@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Estuary.Ca;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
@@ -5,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Estuary.Ra;
 
 /// <summary>
-/// OCSP (RFC 6960) for the issuing CA: the status of each serial comes straight from storage, so a
-/// revocation (here, by the CLI or by another node) is answered at once. Keeps the delegated responder
-/// certificate fresh.
+/// OCSP (RFC 6960) for the issuing CA and those a renewal replaced: the request's CertID (issuerNameHash,
+/// issuerKeyHash) picks the CA, whose own delegated responder signs the answer. The status of each serial comes
+/// straight from storage, so a revocation (here, by the CLI or by another node) is answered at once. Keeps each
+/// responder certificate fresh.
 /// </summary>
 public sealed partial class OcspService : IDisposable
 {
@@ -17,10 +19,8 @@ public sealed partial class OcspService : IDisposable
     private readonly RevocationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly OcspResponder _responder;
+    private readonly ConcurrentDictionary<string, Responder> _responders = new(StringComparer.Ordinal);
     private readonly Lock _renewal = new();
-    private volatile OcspSigningIdentity _signer;
-    private OcspSigningIdentity? _previous;
 
     public OcspService(CertificateAuthority ca, CaMaterial material, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<OcspService> logger)
     {
@@ -30,17 +30,23 @@ public sealed partial class OcspService : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _responder = new OcspResponder(ca);
-        _signer = OcspSigningIdentity.LoadOrIssue(material, ca, options.OcspSignerValidity, time);
+        _ = For(ca.Current);
     }
 
-    /// <summary>The responder certificate in use.</summary>
-    public OcspSigningIdentity Signer => _signer;
+    /// <summary>The responder certificate of the current issuing CA.</summary>
+    public OcspSigningIdentity Signer => For(_ca.Current).Signer;
+
+    /// <summary>The responder certificate of the issuing CA with this key identifier (hex), or null when it is not one of ours.</summary>
+    public OcspSigningIdentity? SignerFor(string keyIdentifierHex) =>
+        _ca.Generations.FirstOrDefault(c => c.KeyIdentifierHex == keyIdentifierHex) is { } ca ? For(ca).Signer : null;
 
     /// <summary>The DER OCSPResponse for a DER OCSPRequest; malformed requests get malformedRequest.</summary>
     public async Task<OcspAnswer> RespondAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
-        var answer = await _responder.RespondAsync(request, LookupAsync, _signer, _time.GetUtcNow(), _options.OcspValidity, cancellationToken);
+        var generations = _ca.Generations;
+        var issuer = OcspResponder.MatchIssuer(request, generations) ?? generations[0];
+        var responder = For(issuer);
+        var answer = await responder.Ocsp.RespondAsync(request, (serial, ct) => LookupAsync(issuer, serial, ct), responder.Signer, _time.GetUtcNow(), _options.OcspValidity, cancellationToken);
         if (answer.Reason is { } reason)
         {
             LogRefused(_logger, reason);
@@ -49,28 +55,42 @@ public sealed partial class OcspService : IDisposable
         return answer;
     }
 
-    /// <summary>Reissues the responder certificate when a third of its validity remains (called periodically).</summary>
+    /// <summary>Reissues a responder certificate when a third of its validity remains (called periodically).</summary>
     public void RenewSignerIfDue()
     {
-        lock (_renewal)
+        foreach (var ca in _ca.Generations)
         {
-            if (!_signer.IsDue(_ca, _time.GetUtcNow()))
+            var responder = For(ca);
+            lock (_renewal)
             {
-                return;
-            }
+                if (!responder.Signer.IsDue(ca, _time.GetUtcNow()))
+                {
+                    continue;
+                }
 
-            // The one before last is surely out of use now; the last may still be signing a response.
-            _previous?.Dispose();
-            _previous = _signer;
-            _signer = OcspSigningIdentity.Issue(_material, _ca, _options.OcspSignerValidity, _time);
-            LogRenewed(_logger, _signer.Certificate.SerialNumber, _signer.Certificate.NotAfter);
+                // The one before last is surely out of use now; the last may still be signing a response.
+                responder.Previous?.Dispose();
+                responder.Previous = responder.Signer;
+                responder.Signer = OcspSigningIdentity.Issue(_material, ca, OcspSigningIdentity.DirectoryFor(_material, ca), _options.OcspSignerValidity, _time);
+                LogRenewed(_logger, responder.Signer.Certificate.SerialNumber, responder.Signer.Certificate.NotAfter);
+            }
         }
     }
 
-    private async Task<OcspCertificateStatus> LookupAsync(string serial, CancellationToken cancellationToken)
+    private Responder For(CertificateAuthority ca) =>
+        _responders.GetOrAdd(ca.KeyIdentifierHex, _ =>
+        {
+            lock (_renewal)
+            {
+                var signer = OcspSigningIdentity.LoadOrIssue(_material, ca, OcspSigningIdentity.DirectoryFor(_material, ca), _options.OcspSignerValidity, _time);
+                return new Responder(new OcspResponder(ca), signer);
+            }
+        });
+
+    private async Task<OcspCertificateStatus> LookupAsync(CertificateAuthority issuer, string serial, CancellationToken cancellationToken)
     {
         var record = await _store.FindCertificateAsync(serial, cancellationToken);
-        if (record is null || record.Issuer != _ca.Certificate.Subject)
+        if (record is null || record.Issuer != issuer.Certificate.Subject)
         {
             return OcspCertificateStatus.Unknown;
         }
@@ -80,8 +100,11 @@ public sealed partial class OcspService : IDisposable
 
     public void Dispose()
     {
-        _previous?.Dispose();
-        _signer.Dispose();
+        foreach (var responder in _responders.Values)
+        {
+            responder.Previous?.Dispose();
+            responder.Signer.Dispose();
+        }
     }
 
     [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "OCSP request refused: {Reason}")]
@@ -89,4 +112,14 @@ public sealed partial class OcspService : IDisposable
 
     [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "issued a new OCSP responder certificate, serial {Serial}, valid until {NotAfter:u}")]
     private static partial void LogRenewed(ILogger logger, string serial, DateTime notAfter);
+
+    /// <summary>The responder of one issuing CA and its delegated signer (and the one before, still maybe in use).</summary>
+    private sealed class Responder(OcspResponder ocsp, OcspSigningIdentity signer)
+    {
+        public OcspResponder Ocsp { get; } = ocsp;
+
+        public volatile OcspSigningIdentity Signer = signer;
+
+        public OcspSigningIdentity? Previous;
+    }
 }

@@ -21,7 +21,6 @@ public sealed partial class RegistrationAuthority
     private readonly RaOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly byte[] _caCerts;
 
     public RegistrationAuthority(
         LabelRegistry labels,
@@ -44,13 +43,11 @@ public sealed partial class RegistrationAuthority
         _options = options;
         _time = time;
         _logger = logger;
-        // RFC 7030 §4.1.3: the current CA certificates, including the trust anchor the client should hold.
-        _caCerts = CertsOnly.Encode([ca.Certificate.RawDataMemory, .. ca.Chain.Select(c => c.RawDataMemory), .. ca.RolloverCertificates.Select(c => c.RawDataMemory)]);
     }
 
     /// <summary>/cacerts (RFC 7030 §4.1): certs-only CMS with the issuing CA and the root. No authentication.</summary>
     public EstResult<byte[]> GetCaCerts(string label) =>
-        _labels.Find(label) is null ? UnknownLabel(label) : EstResult<byte[]>.Ok(_caCerts);
+        _labels.Find(label) is null ? UnknownLabel(label) : EstResult<byte[]>.Ok(CaCertsBody());
 
     /// <summary>/csrattrs (RFC 7030 §4.5, RFC 9908): what the label wants in a CSR; null value means none (204).</summary>
     public EstResult<byte[]?> GetCsrAttributes(string label) =>
@@ -179,7 +176,7 @@ public sealed partial class RegistrationAuthority
             Serial = issued.SerialHex,
             Subject = new X500DistinguishedName(csr.Subject.Span).Name,
             SubjectAltNames = san is null ? "" : string.Join('\n', GeneralNames.Read(san.Value)),
-            Issuer = _ca.Certificate.Subject,
+            Issuer = issued.Issuer ?? _ca.Certificate.Subject,
             NotBefore = issued.NotBefore,
             NotAfter = issued.NotAfter,
             RequestedBy = who.Id,

@@ -90,6 +90,10 @@ public static class EstuaryServer
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
+        builder.Services.AddSingleton(caOptions);
+        builder.Services.AddSingleton<IssuerCrls>();
+        builder.Services.AddSingleton<IssuingCaRefreshService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IssuingCaRefreshService>());
         // The console keeps templates, accounts and API keys in the management tables (IManagementStore),
         // which both the SQLite and the PostgreSQL store have.
         var consoleAvailable = store is IManagementStore;
@@ -101,6 +105,8 @@ public static class EstuaryServer
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
 
         var app = builder.Build();
+        // The CA keys (a PKCS#11 session above all) are released when the server stops, not left to the process exit.
+        app.Lifetime.ApplicationStopped.Register(material.Dispose);
         app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();

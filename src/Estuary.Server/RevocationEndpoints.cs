@@ -17,6 +17,7 @@ public static class RevocationEndpoints
     public static IEndpointRouteBuilder MapRevocation(this IEndpointRouteBuilder app)
     {
         app.MapGet(CrlPath, CrlAsync);
+        app.MapIssuerCrls();
         app.MapOcsp();
         return app;
     }
@@ -24,8 +25,14 @@ public static class RevocationEndpoints
     private static async Task CrlAsync(HttpContext context)
     {
         var publisher = context.RequestServices.GetRequiredService<CrlPublisher>();
-        var options = context.RequestServices.GetRequiredService<RevocationOptions>();
         var crl = await publisher.GetCurrentAsync(context.RequestAborted);
+        await WriteCrlAsync(context, crl);
+    }
+
+    /// <summary>Writes a CRL as application/pkix-crl, cacheable for the recheck interval.</summary>
+    internal static async Task WriteCrlAsync(HttpContext context, CrlSnapshot crl)
+    {
+        var options = context.RequestServices.GetRequiredService<RevocationOptions>();
         var response = context.Response;
         response.ContentType = CrlMediaType;
         response.ContentLength = crl.Der.Length;

@@ -26,10 +26,14 @@ public static class RevocationPublication
         return new Uri((httpAddress ?? httpsAddress).GetLeftPart(UriPartial.Authority) + "/");
     }
 
-    /// <summary>Puts the CRL distribution point and OCSP URL into every certificate <paramref name="ca"/> issues from now on.</summary>
+    /// <summary>
+    /// Puts the CRL distribution point and OCSP URL into every certificate <paramref name="ca"/> issues from now on.
+    /// The CRL URL names the issuing CA's key (BASE/crl/{KEY-ID}.crl), so that a certificate still finds its
+    /// issuer's CRL after the issuing CA is renewed (BASE/crl/issuing.crl is always the current CA's).
+    /// </summary>
     public static void Apply(CertificateAuthority ca, Uri baseUrl) =>
-        ca.DistributionExtensions = DistributionExtensions.Create(
-            new Uri(baseUrl, RevocationEndpoints.CrlPath.TrimStart('/')),
+        ca.DistributionExtensionsFor = keyIdentifier => DistributionExtensions.Create(
+            new Uri(baseUrl, IssuerCrlEndpoints.PathFor(keyIdentifier).TrimStart('/')),
             new Uri(baseUrl, OcspPath.TrimStart('/')));
 
     /// <summary>Once Kestrel has bound its ports: fixes the URLs and puts them into the issuing CA.</summary>

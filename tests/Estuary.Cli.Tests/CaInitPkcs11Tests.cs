@@ -8,6 +8,7 @@ using Xunit;
 namespace Estuary.Cli.Tests;
 
 /// <summary>`estuary ca init --pkcs11` with SoftHSM2, then a server whose CA signs certificates, CRLs and the OCSP responder inside the token.</summary>
+[Collection(SoftHsmCollection.Name)]
 public sealed class CaInitPkcs11Tests
 {
     [Fact]

@@ -22,10 +22,11 @@ public sealed class PlainHttpListenerTests : IAsyncLifetime
         using var basic = _server.CreateClient(basicAuth: true);
         using var key = TestCsr.NewP256();
         using var certificate = await EstWire.EnrollAsync(basic, "CN=http-relying-party", key);
-        Assert.Contains($"{http.GetLeftPart(UriPartial.Authority)}/crl/issuing.crl", certificate.Extensions[Oids.CrlDistributionPoints]!.Format(false), StringComparison.Ordinal);
+        var keyIdentifier = _server.GetRequiredService<Estuary.Ca.CertificateAuthority>().KeyIdentifierHex;
+        Assert.Contains($"{http.GetLeftPart(UriPartial.Authority)}/crl/{keyIdentifier}.crl", certificate.Extensions[Oids.CrlDistributionPoints]!.Format(false), StringComparison.Ordinal);
 
         using var plain = new HttpClient();
-        using var crl = await plain.GetAsync(new Uri(http, "/crl/issuing.crl"));
+        using var crl = await plain.GetAsync(new Uri(http, $"/crl/{keyIdentifier}.crl"));
         Assert.Equal(HttpStatusCode.OK, crl.StatusCode);
         using var est = await plain.GetAsync(new Uri(http, "/.well-known/est/cacerts"));
         Assert.Equal(HttpStatusCode.NotFound, est.StatusCode);

@@ -24,7 +24,8 @@ public sealed class RevocationTests(EstuaryTestServer server) : IClassFixture<Es
         var authority = server.BaseUri.GetLeftPart(UriPartial.Authority);
         var crlDp = certificate.Extensions[Oids.CrlDistributionPoints];
         Assert.NotNull(crlDp);
-        Assert.Contains(authority + "/crl/issuing.crl", crlDp.Format(false), StringComparison.Ordinal);
+        // The CRL of its own issuer, by key identifier, so that it stays right after the issuing CA is renewed.
+        Assert.Contains(authority + $"/crl/{Issuing.KeyIdentifierHex}.crl", crlDp.Format(false), StringComparison.Ordinal);
         var aia = Assert.IsType<X509AuthorityInformationAccessExtension>(certificate.Extensions[Oids.AuthorityInfoAccess]);
         Assert.Equal(authority + "/ocsp", Assert.Single(aia.EnumerateOcspUris()));
     }

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Estuary.Ca;
+using Estuary.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Estuary.Ra;
+
+/// <summary>
+/// One CRL per issuing CA (RFC 5280 §5: a CRL covers the certificates of one issuer): the current CA's is the
+/// server's <see cref="CrlPublisher"/>; each CA a renewal replaced gets its own, signed with its own key, for as
+/// long as it has unexpired certificates.
+/// </summary>
+public sealed class IssuerCrls : IDisposable
+{
+    private readonly CertificateAuthority _ca;
+    private readonly CrlPublisher _current;
+    private readonly IEstuaryStore _store;
+    private readonly RevocationOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ConcurrentDictionary<string, CrlPublisher> _previous = new(StringComparer.Ordinal);
+
+    public IssuerCrls(CertificateAuthority ca, CrlPublisher current, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        _ca = ca;
+        _current = current;
+        _store = store;
+        _options = options;
+        _time = time;
+        _loggers = loggers;
+    }
+
+    /// <summary>The CRL of the issuing CA with this key identifier (hex, any case), or null when it is not one of ours.</summary>
+    public async Task<CrlSnapshot?> FindAsync(string keyIdentifierHex, CancellationToken cancellationToken)
+    {
+        var wanted = keyIdentifierHex.ToUpperInvariant();
+        if (wanted == _ca.KeyIdentifierHex)
+        {
+            return await _current.GetCurrentAsync(cancellationToken);
+        }
+
+        if (_ca.Previous.FirstOrDefault(p => p.KeyIdentifierHex == wanted) is not { } previous)
+        {
+            return null;
+        }
+
+        // Rarely fetched, so checked against storage on every fetch: a revocation shows at once (HTTP caches
+        // hold it for the recheck interval).
+        var publisher = _previous.GetOrAdd(wanted, _ => new CrlPublisher(previous, _store, _options, _time, _loggers.CreateLogger<CrlPublisher>()));
+        return await publisher.RefreshAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        foreach (var publisher in _previous.Values)
+        {
+            publisher.Dispose();
+        }
+    }
+}
