@@ -116,6 +116,7 @@ public static class EstuaryAdminExtensions
         app.MapRazorPages();
         app.MapEstuaryApi();
         app.MapEstuaryManagementApi();
+        app.MapEstuaryApprovalApi();
         app.MapOpenApi();
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using Estuary.Ca;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -16,9 +17,11 @@ public sealed partial class RevocationService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CrlPublisher? _publisher;
+    private readonly CertificateAuthority? _ca;
 
-    public RevocationService(IEstuaryStore store, TimeProvider time, ILogger<RevocationService> logger, CrlPublisher? publisher = null)
+    public RevocationService(IEstuaryStore store, TimeProvider time, ILogger<RevocationService> logger, CrlPublisher? publisher = null, CertificateAuthority? ca = null)
     {
+        _ca = ca;
         _store = store;
         _time = time;
         _logger = logger;
@@ -49,6 +52,13 @@ public sealed partial class RevocationService
         if (record.RevokedAt is not null)
         {
             return EstResult<RevocationOutcome>.Ok(new RevocationOutcome(record, AlreadyRevoked: true));
+        }
+
+        // A certificate an upstream EST adapter obtained is recorded here but signed by the upstream CA: only
+        // that CA can publish its revocation (RFC 5280 §5: a CRL lists certificates of its own issuer).
+        if (_ca is not null && !_ca.IssuedThis(X509CertificateLoader.LoadCertificate(record.Der)))
+        {
+            return EstError.BadRequest($"serial {normalized} was issued by '{record.Issuer}' (through an upstream EST adapter), not by this server's CA: revoke it at that CA");
         }
 
         var now = _time.GetUtcNow();

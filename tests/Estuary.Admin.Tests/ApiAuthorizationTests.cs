@@ -34,10 +34,13 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "POST", "api-keys" },
         { "DELETE", "api-keys/x" },
         { "GET", "admins" },
+        { "GET", "approvals" },
         { "POST", "certificates/00/revoke" },
         { "POST", "admins" },
         { "PATCH", "admins/admin" },
         { "POST", "admins/admin/password" },
+        { "POST", "approvals/1/approve" },
+        { "POST", "approvals/1/reject" },
     };
 
     public static TheoryData<string, string> WriteEndpoints => new()
@@ -57,6 +60,8 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         { "POST", "admins" },
         { "PATCH", "admins/admin" },
         { "POST", "admins/admin/password" },
+        { "POST", "approvals/1/approve" },
+        { "POST", "approvals/1/reject" },
     };
 
     [Theory]
@@ -126,5 +131,6 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
         Assert.True(paths.TryGetProperty("/api/v1/certificates", out _));
         Assert.True(paths.TryGetProperty("/api/v1/certificates/{serial}/revoke", out _));
         Assert.True(paths.TryGetProperty("/api/v1/admins/{username}", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/approvals/{id}/approve", out _));
     }
 }

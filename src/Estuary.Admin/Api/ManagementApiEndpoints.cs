@@ -127,7 +127,7 @@ public static class ManagementApiEndpoints
     }
 
     /// <summary>Reads a JSON body; a body that is not JSON of the right shape is a 400 with the parser's reason.</summary>
-    private static async Task<(T? Value, string Problem)> ReadJsonAsync<T>(HttpContext context)
+    internal static async Task<(T? Value, string Problem)> ReadJsonAsync<T>(HttpContext context)
         where T : class
     {
         if (!context.Request.HasJsonContentType())

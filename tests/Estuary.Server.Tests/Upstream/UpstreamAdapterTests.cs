@@ -84,6 +84,23 @@ public sealed class UpstreamAdapterTests(UpstreamPair pair) : IClassFixture<Upst
     }
 
     [Fact]
+    public async Task The_front_refuses_to_revoke_a_certificate_the_upstream_signed_and_sends_the_operator_there()
+    {
+        var (status, body, dir) = await EnrollWithCurlAsync(pair.Front, "proxied", "device-1", pair.DevicePassword, "/CN=device-9", "d9.devices.example");
+        Assert.True(status == "200", body);
+        var (code, output) = await Processes.RunAsync("bash", $"-c \"cd {dir} && base64 -d out | openssl pkcs7 -inform DER -print_certs -out device.pem\"");
+        Assert.True(code == 0, output);
+        var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(dir, "device.pem")));
+
+        var outcome = await pair.Front.GetRequiredService<RevocationService>().RevokeAsync(certificate.SerialNumber, X509RevocationReason.KeyCompromise, "test", CancellationToken.None);
+
+        Assert.Equal(EstErrorKind.BadRequest, outcome.Error?.Kind);
+        Assert.Contains("revoke it at that CA", outcome.Error!.Message, StringComparison.Ordinal);
+        var record = await pair.Front.GetRequiredService<IEstuaryStore>().FindCertificateAsync(certificate.SerialNumber, CancellationToken.None);
+        Assert.Null(record!.RevokedAt);
+    }
+
+    [Fact]
     public async Task The_front_forwards_the_clients_CSR_unchanged_so_the_upstream_certifies_the_clients_key()
     {
         using var key = TestCsr.NewP256();

@@ -1,10 +1,11 @@
+using Estuary.Ra;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
 /// <summary>The dashboard: issuance per day, what expires soon, pending approvals and why requests fail.</summary>
-public sealed class IndexModel(IEstuaryStore store, IManagementStore management, TimeProvider time) : PageModel
+public sealed class IndexModel(IEstuaryStore store, IManagementStore management, ApprovalQueue approvals, TimeProvider time) : PageModel
 {
     private static readonly Dictionary<string, string> Reasons = new(StringComparer.Ordinal)
     {
@@ -21,7 +22,7 @@ public sealed class IndexModel(IEstuaryStore store, IManagementStore management,
 
     public IReadOnlyList<CertificateRecord> Expiring { get; private set; } = [];
 
-    /// <summary>0 until manual approval exists.</summary>
+    /// <summary>Held enrollments still waiting for a decision (RFC 7030 §4.2.3), expired ones not counted.</summary>
     public int PendingApprovals { get; private set; }
 
     public int FailuresTotal { get; private set; }
@@ -39,6 +40,7 @@ public sealed class IndexModel(IEstuaryStore store, IManagementStore management,
         var from = today.AddDays(-29);
         var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         Total = await store.CountCertificatesAsync(ct);
+        PendingApprovals = (await approvals.ListAsync(PendingRequestStatus.Pending, 10_000, ct)).Count(r => !approvals.IsExpired(r));
         var perDay = await management.CountIssuedPerDayAsync(since, ct);
         PerDay = Enumerable.Range(0, 30).Select(i => from.AddDays(i)).Select(d => (d, perDay.GetValueOrDefault(d))).ToList();
         IssuedLast30 = PerDay.Sum(d => d.Count);
