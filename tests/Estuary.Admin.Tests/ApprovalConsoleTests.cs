@@ -32,19 +32,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
     [Fact]
     public async Task An_administrator_approves_in_the_console_and_strongSwan_pki_polling_on_202_gets_its_certificate()
     {
-        var dir = Directory.CreateTempSubdirectory("estuary-approval-").FullName;
-        var csr = Path.Combine(dir, "ss.csr");
-        var (made, madeText) = await Processes.RunAsync("openssl", $"req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {dir}/ss.key -subj /CN=console-approved -out {csr}");
-        Assert.True(made == 0, madeText);
-        var conf = Path.Combine(dir, "strongswan.conf");
-        await File.WriteAllTextAsync(conf, "pki {\n  tls {\n    version_max = 1.2\n  }\n}\n");
-        var environment = new Dictionary<string, string>
-        {
-            ["PKI_PLUGINS"] = "random nonce x509 pubkey pkcs1 pkcs7 pkcs8 pem openssl sha1 sha2 hmac gmp drbg",
-            ["STRONGSWAN_CONF"] = conf,
-        };
-        var output = Path.Combine(dir, "ss.pem");
-        var client = Processes.RunAsync("sh", $"-c \"pki --est --url https://127.0.0.1:{_server.BaseUri.Port} --cacert {_server.RootCertificatePath} --userpass {_server.EstUsername}:{_server.EstPassword} --in {csr} --interval 1 --maxpolltime 90 --outform pem > {output}\"", environment, TimeSpan.FromMinutes(2));
+        var (client, output) = await StrongSwanPki.StartPollingEnrollAsync(_server, "CN=console-approved", Directory.CreateTempSubdirectory("estuary-approval-").FullName);
         await WaitForPendingAsync("CN=console-approved", client);
 
         await using var context = await chromium.NewContextAsync();

@@ -118,20 +118,7 @@ public sealed class ApprovalTests : IAsyncLifetime
     [Fact]
     public async Task StrongSwan_pki_polls_on_202_and_collects_the_certificate_once_approved()
     {
-        var dir = Path.Combine(_server.DataDir, "strongswan");
-        Directory.CreateDirectory(dir);
-        var csr = Path.Combine(dir, "ss.csr");
-        var (made, madeText) = await Processes.RunAsync("openssl", $"req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {dir}/ss.key -subj /CN=strongswan-polling -out {csr}");
-        Assert.True(made == 0, madeText);
-        var conf = Path.Combine(dir, "strongswan.conf");
-        await File.WriteAllTextAsync(conf, "pki {\n  tls {\n    version_max = 1.2\n  }\n}\n");
-        var environment = new Dictionary<string, string>
-        {
-            ["PKI_PLUGINS"] = "random nonce x509 pubkey pkcs1 pkcs7 pkcs8 pem openssl sha1 sha2 hmac gmp drbg",
-            ["STRONGSWAN_CONF"] = conf,
-        };
-        var output = Path.Combine(dir, "ss.pem");
-        var run = Processes.RunAsync("sh", $"-c \"pki --est --url https://127.0.0.1:{_server.BaseUri.Port} --cacert {_server.RootCertificatePath} --userpass {_server.EstUsername}:{_server.EstPassword} --in {csr} --interval 1 --maxpolltime 90 --outform pem > {output}\"", environment, TimeSpan.FromMinutes(2));
+        var (run, output) = await StrongSwanPki.StartPollingEnrollAsync(_server, "CN=strongswan-polling", Path.Combine(_server.DataDir, "strongswan"));
 
         var pending = await WaitForPendingAsync("CN=strongswan-polling", run);
         Assert.Equal("", pending.Label);
