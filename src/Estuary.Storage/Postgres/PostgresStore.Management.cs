@@ -158,25 +158,10 @@ public sealed partial class PostgresStore : IManagementStore
         QueryAsync("SELECT COUNT(*) FROM admin_users", null, ReadLongAsync, cancellationToken);
 
     public Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(
-            batch =>
-            {
-                var insert = new NpgsqlBatchCommand(
-                    """
-                    WITH a AS (
-                        INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled) VALUES ($1, $2, 0, NULL, $3, $4)
-                        ON CONFLICT (username) DO NOTHING RETURNING 1)
-                    INSERT INTO audit (time, kind, actor, detail) SELECT $5, $6, $7, $8 FROM a
-                    """);
-                var p = insert.Parameters;
-                p.Add(Text(admin.Username));
-                p.Add(Text(admin.PasswordHash));
-                p.Add(Time(admin.CreatedAt));
-                p.Add(Boolean(admin.Enabled));
-                AddAuditParameters(p, audit);
-                batch.BatchCommands.Add(insert);
-            },
-            statements => statements[0].RecordsAffected == 1,
+        ChangeAsync(
+            "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled) VALUES ($1, $2, 0, NULL, $3, $4) ON CONFLICT (username) DO NOTHING",
+            [Text(admin.Username), Text(admin.PasswordHash), Time(admin.CreatedAt), Boolean(admin.Enabled)],
+            audit,
             cancellationToken);
 
     public Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken) =>

@@ -6,29 +6,16 @@ namespace Estuary.Storage.Postgres;
 /// <summary>Account decrypt keys and archived server-generated keys (RFC 7030 §4.4) of <see cref="PostgresStore"/>.</summary>
 public sealed partial class PostgresStore
 {
+    // One statement: the audit row exists exactly when the account exists and the key was set.
     public Task<bool> SetAccountDecryptKeyAsync(AccountDecryptKey key, AuditEvent audit, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(
-            batch =>
-            {
-                // One statement: the audit row exists exactly when the account exists and the key was set.
-                var upsert = new NpgsqlBatchCommand(
-                    """
-                    WITH k AS (
-                        INSERT INTO account_decrypt_keys (username, key_id, protected_key, created_at)
-                        SELECT $1, $2, $3, $4 FROM accounts WHERE username = $1
-                        ON CONFLICT (username, key_id) DO UPDATE SET protected_key = excluded.protected_key, created_at = excluded.created_at
-                        RETURNING 1)
-                    INSERT INTO audit (time, kind, actor, detail) SELECT $5, $6, $7, $8 FROM k
-                    """);
-                var p = upsert.Parameters;
-                p.Add(Text(key.Username));
-                p.Add(Bytes(key.KeyIdentifier));
-                p.Add(Bytes(key.ProtectedKey));
-                p.Add(Time(key.CreatedAt));
-                AddAuditParameters(p, audit);
-                batch.BatchCommands.Add(upsert);
-            },
-            statements => statements[0].RecordsAffected == 1,
+        ChangeAsync(
+            """
+            INSERT INTO account_decrypt_keys (username, key_id, protected_key, created_at)
+            SELECT $1, $2, $3, $4 FROM accounts WHERE username = $1
+            ON CONFLICT (username, key_id) DO UPDATE SET protected_key = excluded.protected_key, created_at = excluded.created_at
+            """,
+            [Text(key.Username), Bytes(key.KeyIdentifier), Bytes(key.ProtectedKey), Time(key.CreatedAt)],
+            audit,
             cancellationToken);
 
     public Task<AccountDecryptKey?> FindAccountDecryptKeyAsync(string username, byte[] keyIdentifier, CancellationToken cancellationToken) =>
