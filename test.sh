@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite: what the README's second command runs and what CI (.ci/run) runs.
 # As root it installs the Debian packages the tests drive (real clients, real services); otherwise it
-# names what is missing. Ends with one line "N passed, N failed, N skipped".
+# names what is missing. Before the first test it checks that each real part works, one line per broken
+# one. Ends with one line "N passed, N failed, N skipped".
 set -euo pipefail
 cd "$(dirname "$0")"
 
-packages=(openssl curl strongswan-pki default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium postgresql)
+# libstrongswan-standard-plugins holds pki's openssl plugin (ECDSA keys, TLS); an install without
+# recommends leaves it out, so it is named here rather than left to apt's defaults.
+packages=(openssl curl strongswan-pki libstrongswan-standard-plugins default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,6 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+bash .ci/preflight
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Estuary.slnx -c Release -warnaserror 2>&1 | tail -3
 dotnet format Estuary.slnx --verify-no-changes --no-restore
