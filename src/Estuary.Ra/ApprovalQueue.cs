@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Text;
 using Estuary.Protocol;
@@ -44,13 +45,16 @@ public sealed class ApprovalQueue
         request.Status == PendingRequestStatus.Pending && _time.GetUtcNow() - request.CreatedAt > _options.PendingRequestLifetime;
 
     /// <summary>
-    /// The key under which a client's repeat finds its held request: label, requester, public key and
-    /// subject. Not the CSR bytes: libest re-signs the CSR on every retry (ECDSA signatures differ).
+    /// The key under which a client's repeat finds its held request: label, requester, and the whole
+    /// certificationRequestInfo (RFC 2986 §4.1: version, subject, public key and every attribute, requested extensions
+    /// included) but for the challengePassword attribute. Not the signature: libest re-signs the CSR on every retry
+    /// (ECDSA signatures differ); not challengePassword: with proof-of-possession linking (RFC 7030 §3.5) it carries
+    /// the channel binding of each new TLS connection. A repeat with other SANs or attributes is another request.
     /// </summary>
     public static string RequestKey(string label, string requester, CertificationRequest csr)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var part in new[] { Encoding.UTF8.GetBytes(label), Encoding.UTF8.GetBytes(requester), csr.SubjectPublicKeyInfo.ToArray(), csr.Subject.ToArray() })
+        foreach (var part in new[] { Encoding.UTF8.GetBytes(label), Encoding.UTF8.GetBytes(requester) }.Concat(RequestInfoParts(csr.Encoded)))
         {
             // Length-prefixed so that no two different tuples hash the same bytes.
             hash.AppendData(BitConverter.GetBytes(part.Length));
@@ -58,6 +62,40 @@ public sealed class ApprovalQueue
         }
 
         return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>The DER of the certificationRequestInfo's version, subject, subjectPKInfo and each attribute but challengePassword.</summary>
+    private static List<byte[]> RequestInfoParts(byte[] csr)
+    {
+        const string ChallengePassword = "1.2.840.113549.1.9.7";
+        try
+        {
+            var info = new AsnReader(csr, AsnEncodingRules.DER).ReadSequence().ReadSequence();
+            var parts = new List<byte[]>
+            {
+                info.ReadEncodedValue().ToArray(), // version
+                info.ReadEncodedValue().ToArray(), // subject
+                info.ReadEncodedValue().ToArray(), // subjectPKInfo
+            };
+            if (info.HasData)
+            {
+                var attributes = info.ReadSetOf(skipSortOrderValidation: true, new Asn1Tag(TagClass.ContextSpecific, 0));
+                while (attributes.HasData)
+                {
+                    var attribute = attributes.ReadEncodedValue();
+                    if (new AsnReader(attribute, AsnEncodingRules.DER).ReadSequence().ReadObjectIdentifier() != ChallengePassword)
+                    {
+                        parts.Add(attribute.ToArray());
+                    }
+                }
+            }
+
+            return parts;
+        }
+        catch (AsnContentException e)
+        {
+            throw new EstProtocolException("the CSR's certificationRequestInfo cannot be read: " + e.Message, e);
+        }
     }
 
     private async Task<EstResult<PendingRequest>> DecideAsync(long id, string decision, string? reason, string actor, CancellationToken cancellationToken)

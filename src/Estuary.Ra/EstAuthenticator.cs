@@ -54,7 +54,7 @@ public sealed partial class EstAuthenticator
             : EstError.Unauthorized("authentication required: HTTP Basic credentials or a TLS client certificate issued by this CA");
     }
 
-    /// <summary>Accepts a certificate this CA signed, that storage knows, unexpired and not revoked.</summary>
+    /// <summary>Accepts a certificate this CA signed, that storage knows, unexpired and not revoked, of an enabled account.</summary>
     public async Task<EstResult<EstPrincipal>> AuthenticateCertificateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {
         if (!_ca.IssuedThis(certificate))
@@ -62,13 +62,23 @@ public sealed partial class EstAuthenticator
             return EstError.Unauthorized("the TLS client certificate was not issued by this CA");
         }
 
-        var serial = certificate.SerialNumber;
-        var record = await _store.FindCertificateAsync(serial, cancellationToken);
-        if (record is null)
+        var record = await _store.FindCertificateAsync(certificate.SerialNumber, cancellationToken);
+        if (record is null || !record.Der.AsSpan().SequenceEqual(certificate.RawData))
         {
             return EstError.Forbidden("the TLS client certificate is not an end-entity certificate issued through EST");
         }
 
+        return await FromRecordAsync(record, certificate, cancellationToken);
+    }
+
+    /// <summary>
+    /// A certificate principal from the record of the certificate's issuance (the caller has matched the record to the
+    /// certificate the client proved it holds): unrevoked, valid now, and owned by an account that exists and is enabled.
+    /// Disabling an account disables its certificates for EST at once, without revoking them.
+    /// </summary>
+    public async Task<EstResult<EstPrincipal>> FromRecordAsync(CertificateRecord record, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        var serial = record.Serial;
         if (record.RevokedAt is not null)
         {
             return EstError.Forbidden($"the TLS client certificate (serial {serial}) is revoked");
@@ -80,7 +90,16 @@ public sealed partial class EstAuthenticator
             return EstError.Forbidden($"the TLS client certificate (serial {serial}) is not valid now (valid {record.NotBefore:u} to {record.NotAfter:u})");
         }
 
-        return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.ClientCertificate, record.Subject, certificate, serial));
+        if (record.Account is not { } owner || await _store.FindAccountAsync(owner, cancellationToken) is not { Enabled: true })
+        {
+            return EstError.Forbidden($"the TLS client certificate (serial {serial}) belongs to an account that is disabled or gone");
+        }
+
+        return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.ClientCertificate, record.Subject, certificate, serial)
+        {
+            Account = owner,
+            IssuedLabel = string.IsNullOrEmpty(record.Label) ? RaOptions.DefaultLabel : record.Label,
+        });
     }
 
     private async Task<EstResult<EstPrincipal>> AuthenticateBasicAsync(BasicCredentials basic, string remote, CancellationToken cancellationToken)
@@ -92,6 +111,12 @@ public sealed partial class EstAuthenticator
         }
 
         var account = await _store.FindAccountAsync(basic.Username, cancellationToken);
+        if (account is null || !account.Enabled)
+        {
+            // The same work as a wrong password for a known user: the answer's timing must not tell which names exist.
+            _hasher.SpendVerificationTime(basic.Password);
+        }
+
         if (account is null || !account.Enabled || !_hasher.Verify(account.Username, basic.Password, account.PasswordHash))
         {
             _throttle.Failed(basic.Username, remote);
@@ -101,7 +126,7 @@ public sealed partial class EstAuthenticator
 
         _throttle.Succeeded(basic.Username, remote);
 
-        return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.Basic, account.Username));
+        return EstResult<EstPrincipal>.Ok(EstPrincipal.ForAccount(account.Username));
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "HTTP Basic authentication failed for user {Username} from {Remote}: {Reason}")]

@@ -8,13 +8,32 @@ public enum AuthenticationMethod
     /// <summary>HTTP Basic against a stored account (RFC 7030 §3.2.3).</summary>
     Basic,
 
-    /// <summary>A TLS client certificate that this CA issued (RFC 7030 §3.3.2).</summary>
+    /// <summary>A TLS client certificate that this RA recorded when it issued (or forwarded) it (RFC 7030 §3.3.2).</summary>
     ClientCertificate,
 }
 
-/// <summary>An authenticated EST client.</summary>
+/// <summary>
+/// An authenticated EST client: who it is and where that came from. A Basic principal is its account. A certificate
+/// principal is the record of the certificate's issuance: the account that owns it (<see cref="Account"/>, enabled at
+/// authentication) and the label it was issued under (<see cref="IssuedLabel"/>). Its subject (<see cref="Name"/> for
+/// certificates) is for display only: clients choose subjects, so no decision rests on it alone.
+/// </summary>
 public sealed record EstPrincipal(AuthenticationMethod Method, string Name, X509Certificate2? Certificate = null, string? CertificateSerial = null)
 {
+    /// <summary>The EST account behind this principal: the Basic user, or the account that owns the certificate.</summary>
+    public string? Account { get; init; }
+
+    /// <summary>For a certificate: the CA label it was issued under, as "default" for the label-less URLs.</summary>
+    public string? IssuedLabel { get; init; }
+
     /// <summary>How storage and the audit log name this client: "basic:NAME" or "cert:SERIAL".</summary>
     public string Id => Method == AuthenticationMethod.Basic ? "basic:" + Name : "cert:" + CertificateSerial;
+
+    /// <summary>A Basic principal: its account.</summary>
+    public static EstPrincipal ForAccount(string username) => new(AuthenticationMethod.Basic, username) { Account = username };
+
+    /// <summary>How refusals name this client.</summary>
+    public string Describe() => Method == AuthenticationMethod.Basic
+        ? $"account '{Name}'"
+        : $"client certificate serial {CertificateSerial} ('{Name}', account '{Account}', label '{IssuedLabel}')";
 }

@@ -26,7 +26,10 @@ public sealed class PasswordHasher
         _time = time;
         _cacheLifetime = cacheLifetime;
         _iterations = iterations;
+        _decoyHash = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
     }
+
+    private readonly Lazy<string> _decoyHash;
 
     public string Hash(string password)
     {
@@ -58,6 +61,12 @@ public sealed class PasswordHasher
         _verified[username] = (digest, now + (long)(_cacheLifetime.TotalSeconds * _time.TimestampFrequency));
         return true;
     }
+
+    /// <summary>
+    /// Spends the time of a full check against a hash nobody has, so that an unknown or disabled user name costs a
+    /// client what a known one with a wrong password costs (no user enumeration by timing).
+    /// </summary>
+    public void SpendVerificationTime(string password) => _ = VerifySlow(password, _decoyHash.Value);
 
     /// <summary>Forgets any remembered check for this user (password changed, account disabled).</summary>
     public void Forget(string username) => _verified.TryRemove(username, out _);

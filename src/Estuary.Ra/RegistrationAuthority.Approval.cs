@@ -5,30 +5,32 @@ using Microsoft.Extensions.Logging;
 
 namespace Estuary.Ra;
 
-/// <summary>Manual approval (RFC 7030 §4.2.3): hold, answer 202 + Retry-After, issue once when approved.</summary>
+/// <summary>
+/// Manual approval (RFC 7030 §4.2.3), the issuer decorator in front of the built-in CA: hold the whole request,
+/// answer 202 + Retry-After, and once approved issue exactly the request that was approved.
+/// </summary>
 public sealed partial class RegistrationAuthority
 {
-    // Repeats of one approved request that arrive together share one issuance: one certificate, not two.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Lazy<Task<EstResult<IssuedCertificate>>>> _collections = new();
-    private ApprovalQueue? _approvalQueue;
-
-    private ApprovalQueue Approvals => _approvalQueue ??= new ApprovalQueue(_store, _time, _options);
-
     /// <summary>
-    /// The enrollment of a label that requires approval. The client repeats the same request (RFC 7030
-    /// §4.2.3): pending → 202 with Retry-After; rejected → 403 with the reason; approved → the certificate,
-    /// issued once and returned to every later repeat; expired → a new pending request.
+    /// The enrollment of a label that requires approval. The client repeats the same request (RFC 7030 §4.2.3); a
+    /// repeat is the same request when its whole certificationRequestInfo is (subject, key, every attribute and
+    /// requested extension — see <see cref="ApprovalQueue.RequestKey"/>): pending → 202 with Retry-After; rejected →
+    /// 403 with the reason; approved → the certificate, issued once from the stored request and returned to every
+    /// later repeat; expired → a new pending request. Anything else a requester sends is a new request.
     /// </summary>
-    private async Task<EstResult<IssuedCertificate>> HoldOrCollectAsync(
-        EstPrincipal who,
-        CertificationRequest csr,
-        IssuanceInstructions tbs,
-        string operation,
-        string? replaces,
-        EstRequestContext context,
-        CancellationToken cancellationToken)
+    private async Task<EstResult<IssuedCertificate>> HoldOrCollectAsync(Admission admission, CertificationRequest csr, string? replaces, EstRequestContext context, CancellationToken cancellationToken)
     {
-        var key = ApprovalQueue.RequestKey(LabelText(context.Label), who.Id, csr);
+        var who = admission.Principal;
+        string key;
+        try
+        {
+            key = ApprovalQueue.RequestKey(LabelText(context.Label), who.Id, csr);
+        }
+        catch (EstProtocolException e)
+        {
+            return EstError.BadRequest(e.Message);
+        }
+
         var held = await _store.FindLatestPendingRequestAsync(key, cancellationToken);
         var now = _time.GetUtcNow();
         switch (held?.Status)
@@ -38,7 +40,7 @@ public sealed partial class RegistrationAuthority
             case PendingRequestStatus.Rejected:
                 return EstError.Forbidden($"request {held.Id} was rejected: {held.Reason}");
             case PendingRequestStatus.Approved:
-                var collection = _collections.GetOrAdd(held.Id, _ => new(() => IssueApprovedAsync(held, who, csr, tbs, operation, replaces, context, CancellationToken.None)));
+                var collection = _collections.GetOrAdd(held.Id, _ => new(() => IssueApprovedAsync(held, admission, context, CancellationToken.None)));
                 try
                 {
                     return await collection.Value;
@@ -48,7 +50,7 @@ public sealed partial class RegistrationAuthority
                     _collections.TryRemove(new(held.Id, collection));
                 }
 
-            case PendingRequestStatus.Pending when !Approvals.IsExpired(held):
+            case PendingRequestStatus.Pending when !_approvals.IsExpired(held):
                 return WaitingForApproval(held.Id);
             case PendingRequestStatus.Pending:
                 await _store.DecidePendingRequestAsync(held.Id, PendingRequestStatus.Pending, PendingRequestStatus.Expired, "not decided in time", "system", now,
@@ -62,55 +64,44 @@ public sealed partial class RegistrationAuthority
             RequestKey = key,
             Label = context.Label,
             Requester = who.Id,
-            Operation = operation,
+            Operation = admission.OperationName,
             Replaces = replaces,
             Csr = csr.Encoded,
             Subject = subject,
             CreatedAt = now,
             Status = PendingRequestStatus.Pending,
         };
-        var id = await _store.InsertPendingRequestAsync(request, new AuditEvent(now, "request.pending", who.Id, $"{operation} '{subject}' label '{LabelText(context.Label)}' from {context.RemoteAddress} waits for approval"), cancellationToken);
-        LogHeld(_logger, operation, id, subject, who.Id);
+        var id = await _store.InsertPendingRequestAsync(request, new AuditEvent(now, "request.pending", who.Id, $"{admission.OperationName} '{subject}' label '{LabelText(context.Label)}' from {context.RemoteAddress} waits for approval"), cancellationToken);
+        LogHeld(_logger, admission.OperationName, id, subject, who.Id);
         return WaitingForApproval(id);
     }
 
     private EstError WaitingForApproval(long id) =>
         new(EstErrorKind.Pending, $"request {id} is waiting for approval", TimeSpan.FromSeconds(_options.ApprovalRetryAfterSeconds));
 
-    private async Task<EstResult<IssuedCertificate>> IssueApprovedAsync(
-        PendingRequest held,
-        EstPrincipal who,
-        CertificationRequest csr,
-        IssuanceInstructions tbs,
-        string operation,
-        string? replaces,
-        EstRequestContext context,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues the request as it was stored and approved — not the repeat that arrived now — under the label's current
+    /// policy, and completes the request in the same commit as the certificate record.
+    /// </summary>
+    private async Task<EstResult<IssuedCertificate>> IssueApprovedAsync(PendingRequest held, Admission admission, EstRequestContext context, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; ; attempt++)
+        CertificationRequest approved;
+        try
         {
-            var now = _time.GetUtcNow();
-            var issued = _ca.Issue(tbs);
-            var record = ToRecord(issued, csr, who, context.Label, operation, replaces, now);
-            var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{operation} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}' approved request {held.Id}, from {context.RemoteAddress}");
-            try
-            {
-                if (await _store.CompletePendingRequestAsync(held.Id, record, audit, cancellationToken))
-                {
-                    LogIssued(_logger, operation, issued.SerialHex, record.Subject, who.Id);
-                    return EstResult<IssuedCertificate>.Ok(issued);
-                }
-
-                // Issued meanwhile (by another node): hand out that one.
-                var current = await _store.FindPendingRequestAsync(held.Id, cancellationToken);
-                return current is { Status: PendingRequestStatus.Issued }
-                    ? await CollectAsync(current)
-                    : EstError.Forbidden($"request {held.Id} is {current?.Status ?? "gone"}");
-            }
-            catch (DuplicateSerialException) when (attempt < 3)
-            {
-            }
+            approved = CertificationRequest.Decode(held.Csr);
         }
+        catch (EstProtocolException e)
+        {
+            return EstError.BadRequest($"request {held.Id} can no longer be read: {e.Message}");
+        }
+
+        var instructions = CsrPolicy.Apply(admission.Profile, approved, _time.GetUtcNow(), _options.BackdateBy);
+        if (instructions.Value is not { } tbs)
+        {
+            return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
+        }
+
+        return await RecordAsync(tbs, approved, admission, held.Replaces, context, held.Id, cancellationToken);
     }
 
     private async Task<EstResult<IssuedCertificate>> CollectAsync(PendingRequest issuedRequest)

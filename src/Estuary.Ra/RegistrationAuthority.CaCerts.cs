@@ -5,8 +5,6 @@ namespace Estuary.Ra;
 /// <summary>The /cacerts body, rebuilt when the issuing CA is renewed while the server runs.</summary>
 public sealed partial class RegistrationAuthority
 {
-    private volatile CaCertsCache? _caCertsCache;
-
     /// <summary>
     /// RFC 7030 §4.1.3: the current CA certificates, including the trust anchor the client should hold: the issuing
     /// CA first, its chain to the root, during a root rollover the other root and the links, and the issuing CAs a

@@ -23,9 +23,6 @@ namespace Estuary.Ra;
 /// </summary>
 public sealed partial class RegistrationAuthority
 {
-    /// <summary>How far a certificate's "renewed by" chain is followed back to its account.</summary>
-    private const int MaxOwnerHops = 16;
-
     private async Task<CmcStatusInfo> RevokeByCmcAsync(CmcControl control, EstPrincipal who, CmcRequest request, EstRequestContext context, RevocationService? revocations, CancellationToken cancellationToken)
     {
         const string Operation = "fullcmc revoke";
@@ -55,7 +52,7 @@ public sealed partial class RegistrationAuthority
             return Fail(CmcFailInfo.BadCertId, reason);
         }
 
-        if (await RevocationDeniedAsync(who, target, request, cancellationToken) is { } denied)
+        if (RevocationDenied(who, target, request) is { } denied)
         {
             LogRefused(_logger, Operation, who.Id, context.Label, denied);
             await AuditRefusedAsync(RefusedAuthorization, who.Id, Operation, context, EstError.Forbidden(denied), cancellationToken);
@@ -80,7 +77,7 @@ public sealed partial class RegistrationAuthority
     }
 
     /// <summary>Null when <paramref name="who"/> may revoke <paramref name="target"/> (rules in the type's summary), else why not.</summary>
-    private async Task<string?> RevocationDeniedAsync(EstPrincipal who, CertificateRecord target, CmcRequest request, CancellationToken cancellationToken)
+    private string? RevocationDenied(EstPrincipal who, CertificateRecord target, CmcRequest request)
     {
         if (request.SignerCertificates.Any(c => c.Span.SequenceEqual(target.Der)) || who.CertificateSerial == target.Serial)
         {
@@ -92,35 +89,13 @@ public sealed partial class RegistrationAuthority
             return null;
         }
 
-        var mine = await AccountOfAsync(who.Id, cancellationToken);
-        if (mine is not null && mine == await AccountOfAsync(target.RequestedBy, cancellationToken))
+        // Provenance, recorded at issuance: the account that owns the target, never a name either side chose.
+        if (who.Account is { } mine && string.Equals(mine, target.Account, StringComparison.Ordinal))
         {
             return null;
         }
 
-        return $"{Describe(who)} may not revoke serial {target.Serial}: it belongs to another account; sign the request with that certificate, or ask an administrator";
-    }
-
-    /// <summary>"basic:NAME" of the account a requester id leads back to, or null when it leads nowhere.</summary>
-    private async Task<string?> AccountOfAsync(string requester, CancellationToken cancellationToken)
-    {
-        for (var hop = 0; hop < MaxOwnerHops; hop++)
-        {
-            if (requester.StartsWith("basic:", StringComparison.Ordinal))
-            {
-                return requester;
-            }
-
-            if (!requester.StartsWith("cert:", StringComparison.Ordinal)
-                || await _store.FindCertificateAsync(requester["cert:".Length..], cancellationToken) is not { } record)
-            {
-                return null;
-            }
-
-            requester = record.RequestedBy;
-        }
-
-        return null;
+        return $"{who.Describe()} may not revoke serial {target.Serial}: it belongs to another account; sign the request with that certificate, or ask an administrator";
     }
 
     /// <summary>The RevokeRequest's issuerName names the issuer of the stored certificate (RFC 5272 §6.11).</summary>
@@ -129,12 +104,30 @@ public sealed partial class RegistrationAuthority
         try
         {
             using var certificate = X509CertificateLoader.LoadCertificate(record.Der);
-            return SameName(issuerName.Span, certificate.IssuerName);
+            return SameIssuerName(issuerName.Span, certificate.IssuerName);
         }
         catch (CryptographicException)
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Issuer names: byte-identical DER, or the same RDNs once normalised (RFC 5280 §7.1 matching, simplified) — a
+    /// client may re-encode the issuer it copies into RevokeRequest, and the serial already picks the certificate.
+    /// </summary>
+    private static bool SameIssuerName(ReadOnlySpan<byte> requested, System.Security.Cryptography.X509Certificates.X500DistinguishedName issuer)
+    {
+        if (requested.SequenceEqual(issuer.RawData))
+        {
+            return true;
+        }
+
+        var a = new System.Security.Cryptography.X509Certificates.X500DistinguishedName(requested).Format(multiLine: false);
+        var b = issuer.Format(multiLine: false);
+        return string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);
+
+        static string Normalize(string s) => string.Join(' ', s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     private static string IssuerText(ReadOnlyMemory<byte> issuerName)

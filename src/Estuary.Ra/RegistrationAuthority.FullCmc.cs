@@ -29,21 +29,26 @@ public sealed partial class RegistrationAuthority
     /// </summary>
     public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, RevocationService? revocations, CancellationToken cancellationToken)
     {
-        if (_labels.Find(context.Label) is not { } profile)
+        // The door is passed once per PKIData: as an enrollment when it carries certification requests, else as a
+        // revocation (each revokeRequest target is then decided on its own, RegistrationAuthority.CmcRevocation).
+        var operation = request.Requests.Count > 0 ? EstOperation.FullCmcEnroll : EstOperation.FullCmcRevoke;
+        var identified = await IdentifyAsync(operation, context, cancellationToken);
+        if (identified.Value is not { } admission)
         {
-            return UnknownLabel(context.Label);
+            return identified.Error!;
         }
 
-        var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
-        if (principal.Value is not { } who)
+        // The label and the EST authentication are HTTP matters (404, 401, 403); a refusal of an authenticated client
+        // is answered in CMC, so that it can read which body parts failed and why.
+        if (await AuthorizeAsync(admission, context, cancellationToken) is { } denied)
         {
-            await AuditAuthenticationFailureAsync(context, principal.Error!, "fullcmc", cancellationToken);
-            return principal.Error!;
+            return Failed(AllBodyParts(request), CmcFailInfo.BadRequest, denied.Message, AnswerControls(request));
         }
 
+        var who = admission.Principal;
         var echo = AnswerControls(request);
         var revokes = request.Controls.Where(c => c.Type == CmcOids.RevokeRequest).ToList();
-        var allParts = request.Requests.Select(r => r.BodyPartId).Concat(revokes.Select(c => c.BodyPartId)).DefaultIfEmpty(0).ToList();
+        var allParts = AllBodyParts(request);
         if (request.SignatureProblem is { } signatureProblem)
         {
             LogRefused(_logger, "fullcmc", who.Id, context.Label, signatureProblem);
@@ -63,11 +68,6 @@ public sealed partial class RegistrationAuthority
             return Failed(allParts, CmcFailInfo.BadRequest, "the PKIData holds no certification request and no revokeRequest", echo);
         }
 
-        if (profile.RequireApproval && request.Requests.Count > 0)
-        {
-            return Failed(allParts, CmcFailInfo.BadRequest, $"label '{LabelText(context.Label)}' requires approval, which Estuary offers through simpleenroll only", echo);
-        }
-
         var statuses = new List<CmcStatusInfo>();
         var certificates = new List<ReadOnlyMemory<byte>>();
         foreach (var tagged in request.Requests)
@@ -78,7 +78,7 @@ public sealed partial class RegistrationAuthority
                 continue;
             }
 
-            var issued = await IssueAsync(profile, who, csr, "fullcmc", replaces: null, context, cancellationToken);
+            var issued = await IssueAsync(admission, csr, replaces: null, context, cancellationToken);
             if (issued.Value is { } certificate)
             {
                 certificates.Add(certificate.Der);
@@ -98,6 +98,11 @@ public sealed partial class RegistrationAuthority
 
         return Outcome(statuses, certificates, echo);
     }
+
+    private static List<long> AllBodyParts(CmcRequest request) =>
+        request.Requests.Select(r => r.BodyPartId)
+            .Concat(request.Controls.Where(c => c.Type == CmcOids.RevokeRequest).Select(c => c.BodyPartId))
+            .DefaultIfEmpty(0).ToList();
 
     /// <summary>
     /// RFC 5272 §6.6: transactionId is returned unchanged; a senderNonce comes back as recipientNonce beside a

@@ -18,26 +18,18 @@ public sealed partial class RegistrationAuthority
     /// </summary>
     public async Task<EstResult<ServerGeneratedKey>> ServerKeyGenAsync(EstRequestContext context, CertificationRequest csr, CancellationToken cancellationToken)
     {
-        if (_labels.Find(context.Label) is not { } profile)
+        var admitted = await AdmitAsync(EstOperation.ServerKeyGen, context, cancellationToken);
+        if (admitted.Value is not { } admission)
         {
-            return UnknownLabel(context.Label);
+            return admitted.Error!;
         }
 
-        var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
-        if (principal.Value is not { } who)
+        var (profile, who) = (admission.Profile, admission.Principal);
+        if (UpstreamAdapterOf(profile) is { } adapterName)
         {
-            return principal.Error!;
-        }
-
-        if (!profile.ServerKeyGen)
-        {
-            return EstError.Forbidden($"label '{LabelText(context.Label)}' does not offer server-side key generation (RFC 7030 §4.4)");
-        }
-
-        if (profile.RequireApproval)
-        {
-            // A held request would force the server to keep the private key until it is collected.
-            return EstError.Forbidden($"label '{LabelText(context.Label)}' requires approval; server-side key generation is not offered there");
+            // The built-in CA must not sign for a label whose certificates come from another CA.
+            return await RefuseAsync(admission, context, RefusedPolicy,
+                EstError.BadRequest($"serverkeygen is not available on label '{LabelText(context.Label)}': its template issues through upstream EST adapter '{adapterName}'"), cancellationToken);
         }
 
         // RFC 7030 §4.4.1.1/§4.4.1.2: the client may ask for the key encrypted on top of TLS. The recipient is
@@ -45,14 +37,12 @@ public sealed partial class RegistrationAuthority
         var protection = await ResolveKeyProtectionAsync(csr, who, context, cancellationToken);
         if (protection.Error is { } protectionError)
         {
-            LogRefused(_logger, "serverkeygen", who.Id, context.Label, protectionError.Message);
-            return protectionError;
+            return await RefuseAsync(admission, context, RefusedPolicy, protectionError, cancellationToken);
         }
 
         if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
         {
-            LogRefused(_logger, "serverkeygen", who.Id, context.Label, linkError.Message);
-            return linkError;
+            return await RefuseAsync(admission, context, RefusedPolicy, linkError, cancellationToken);
         }
 
         using var key = profile.ServerKeyAlgorithm.Generate();
@@ -60,11 +50,15 @@ public sealed partial class RegistrationAuthority
         var instructions = CsrPolicy.ApplyWithServerGeneratedKey(profile, csr, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
-            LogRefused(_logger, "serverkeygen", who.Id, context.Label, instructions.Error!.Message);
-            return instructions.Error!;
+            return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
         }
 
-        var issued = await SignAndRecordAsync(tbs, csr, who, "serverkeygen", replaces: null, context, now, cancellationToken);
+        var recorded = await RecordAsync(tbs, csr, admission, replaces: null, context, approvedRequest: null, cancellationToken);
+        if (recorded.Value is not { } issued)
+        {
+            return recorded.Error!;
+        }
+
         var pkcs8 = PrivateKeyInfo.Encode(key);
         if (profile.ArchiveCertificate is { } archive)
         {
@@ -92,34 +86,6 @@ public sealed partial class RegistrationAuthority
             if (plan.Kek is { } kek)
             {
                 CryptographicOperations.ZeroMemory(kek);
-            }
-        }
-    }
-
-    /// <summary>Signs once and records durably (with an audit event) before returning; a serial collision signs again.</summary>
-    private async Task<IssuedCertificate> SignAndRecordAsync(
-        IssuanceInstructions tbs,
-        CertificationRequest csr,
-        EstPrincipal who,
-        string operation,
-        string? replaces,
-        EstRequestContext context,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var issued = _ca.Issue(tbs);
-            var record = ToRecord(issued, csr, who, context.Label, operation, replaces, now);
-            var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{operation} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}' from {context.RemoteAddress}");
-            try
-            {
-                await _store.InsertCertificateAsync(record, audit, cancellationToken);
-                LogIssued(_logger, operation, issued.SerialHex, record.Subject, who.Id);
-                return issued;
-            }
-            catch (DuplicateSerialException) when (attempt < 3)
-            {
             }
         }
     }

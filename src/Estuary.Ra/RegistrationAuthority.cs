@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Ca;
 using Estuary.Protocol;
@@ -8,9 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace Estuary.Ra;
 
 /// <summary>
-/// The Registration Authority: the one place that decides who may ask for what. One method per RFC 7030
-/// operation. Issuance is a fixed pipeline: authorize → apply the profile → sign once → record durably →
-/// respond. A certificate is never returned before its record is committed.
+/// The Registration Authority: the one door every certificate goes through. One method per RFC 7030 operation,
+/// each running the same pipeline (docs/ARCHITECTURE.md): label → profile → authenticate (a principal with
+/// provenance) → <see cref="EstAuthorization.Authorize"/> (deny by default, refusals audited) → policy (the CSR's
+/// names checked) → issuer (the built-in CA, an upstream EST server, or the approval queue in front of either) →
+/// record (the one sign-and-record method; durable before anything is returned). This file holds the RA's state;
+/// the partial files beside it hold methods only.
 /// </summary>
 public sealed partial class RegistrationAuthority
 {
@@ -21,6 +25,20 @@ public sealed partial class RegistrationAuthority
     private readonly RaOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    /// <summary>Upstream EST adapters (RA-proxy mode); null when none are configured.</summary>
+    private readonly AdapterRegistry? _adapters;
+
+    /// <summary>Encrypted return of server-generated keys (RFC 7030 §4.4.2); without it such CSRs get a 400.</summary>
+    private readonly ServerKeyProtection? _keyProtection;
+
+    /// <summary>Repeats of one approved request that arrive together share one issuance: one certificate, not two.</summary>
+    private readonly ConcurrentDictionary<long, Lazy<Task<EstResult<IssuedCertificate>>>> _collections = new();
+
+    private readonly ApprovalQueue _approvals;
+
+    /// <summary>The /cacerts body, rebuilt when the issuing CA changes while the server runs.</summary>
+    private volatile CaCertsCache? _caCertsCache;
 
     public RegistrationAuthority(
         LabelRegistry labels,
@@ -33,9 +51,6 @@ public sealed partial class RegistrationAuthority
         AdapterRegistry? adapters = null,
         ServerKeyProtection? keyProtection = null)
     {
-        _adapters = adapters;
-        // Without it, CSRs asking for an encrypted server-generated key (RFC 7030 §4.4.2) get a 400.
-        _keyProtection = keyProtection;
         _labels = labels;
         _ca = ca;
         _store = store;
@@ -43,6 +58,9 @@ public sealed partial class RegistrationAuthority
         _options = options;
         _time = time;
         _logger = logger;
+        _adapters = adapters;
+        _keyProtection = keyProtection;
+        _approvals = new ApprovalQueue(store, time, options);
     }
 
     /// <summary>/cacerts (RFC 7030 §4.1): certs-only CMS with the issuing CA and the root. No authentication.</summary>
@@ -53,154 +71,44 @@ public sealed partial class RegistrationAuthority
     public EstResult<byte[]?> GetCsrAttributes(string label) =>
         _labels.Find(label) is { } profile ? EstResult<byte[]?>.Ok(profile.CsrAttributes) : UnknownLabel(label);
 
-    /// <summary>/simpleenroll (RFC 7030 §4.2.1).</summary>
+    /// <summary>/simpleenroll (RFC 7030 §4.2.1); with approval, its repeats collect the approved certificate (§4.2.3).</summary>
     public async Task<EstResult<IssuedCertificate>> EnrollAsync(EstRequestContext context, CertificationRequest csr, CancellationToken cancellationToken)
     {
-        if (_labels.Find(context.Label) is not { } profile)
-        {
-            return UnknownLabel(context.Label);
-        }
-
-        var principal = await _authenticator.AuthenticateAsync(context, cancellationToken);
-        if (principal.Value is not { } who)
-        {
-            await AuditAuthenticationFailureAsync(context, principal.Error!, "simpleenroll", cancellationToken);
-            return principal.Error!;
-        }
-
-        return await IssueAsync(profile, who, csr, "simpleenroll", replaces: null, context, cancellationToken);
+        var admitted = await AdmitAsync(EstOperation.SimpleEnroll, context, cancellationToken);
+        return admitted.Value is { } admission
+            ? await IssueAsync(admission, csr, replaces: null, context, cancellationToken)
+            : admitted.Error!;
     }
 
     /// <summary>
-    /// /simplereenroll (RFC 7030 §4.2.2): the client authenticates with the certificate it renews, which must
-    /// be ours, unexpired and not revoked; the CSR's Subject and SubjectAltName must equal the certificate's.
-    /// The same key renews, a new key rekeys; both are accepted.
+    /// /simplereenroll (RFC 7030 §4.2.2): the client authenticates with the certificate it renews, which must be one
+    /// this RA recorded, unexpired, unrevoked and of an enabled account; the CSR's Subject and SubjectAltName must be
+    /// identical to the certificate's. The same key renews, a new key rekeys; both are accepted.
     /// </summary>
     public async Task<EstResult<IssuedCertificate>> ReenrollAsync(EstRequestContext context, CertificationRequest csr, CancellationToken cancellationToken)
     {
-        if (_labels.Find(context.Label) is not { } profile)
+        var admitted = await AdmitAsync(EstOperation.SimpleReenroll, context, cancellationToken);
+        if (admitted.Value is not { } admission)
         {
-            return UnknownLabel(context.Label);
+            return admitted.Error!;
         }
 
-        if (context.ClientCertificate is not { } current)
-        {
-            return EstError.Forbidden("simplereenroll needs TLS client authentication with the certificate being renewed (RFC 7030 §3.3.2)");
-        }
+        var current = admission.Principal.Certificate!;
 
-        // RA-proxy mode: the certificate came from the upstream CA, and this RA recorded it (RegistrationAuthority.Upstream).
-        var principal = UpstreamAdapterOf(profile) is null
-            ? await _authenticator.AuthenticateCertificateAsync(current, cancellationToken)
-            : await AuthenticateUpstreamCertificateAsync(current, context.Label, cancellationToken);
-        if (principal.Value is not { } who)
+        // §4.2.2: "MUST be identical" — byte for byte, so that a renewal never changes a name's case or string type.
+        if (!csr.Subject.Span.SequenceEqual(current.SubjectName.RawData))
         {
-            return principal.Error!.Kind == EstErrorKind.Unauthorized ? EstError.Forbidden(principal.Error.Message) : principal.Error;
-        }
-
-        if (!SameName(csr.Subject.Span, current.SubjectName))
-        {
-            return EstError.BadRequest($"the CSR subject must equal the subject of the certificate being renewed ({current.Subject}), RFC 7030 §4.2.2");
+            return await RefuseAsync(admission, context, RefusedPolicy,
+                EstError.BadRequest($"the CSR subject must be identical to the subject of the certificate being renewed ({current.Subject}), RFC 7030 §4.2.2"), cancellationToken);
         }
 
         if (!SameSubjectAltNames(csr, current))
         {
-            return EstError.BadRequest("the CSR subjectAltName must equal that of the certificate being renewed, RFC 7030 §4.2.2");
+            return await RefuseAsync(admission, context, RefusedPolicy,
+                EstError.BadRequest("the CSR subjectAltName must equal that of the certificate being renewed, RFC 7030 §4.2.2"), cancellationToken);
         }
 
-        return await IssueAsync(profile, who, csr, "simplereenroll", who.CertificateSerial, context, cancellationToken);
-    }
-
-    private async Task<EstResult<IssuedCertificate>> IssueAsync(
-        Profile profile,
-        EstPrincipal who,
-        CertificationRequest csr,
-        string operation,
-        string? replaces,
-        EstRequestContext context,
-        CancellationToken cancellationToken)
-    {
-        if (await AuthorizeTemplateAsync(profile, who, operation, context, cancellationToken) is { } denied)
-        {
-            LogRefused(_logger, operation, who.Id, context.Label, denied.Message);
-            return denied;
-        }
-
-        if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
-        {
-            LogRefused(_logger, operation, who.Id, context.Label, linkError.Message);
-            return linkError;
-        }
-
-        var now = _time.GetUtcNow();
-        var instructions = CsrPolicy.Apply(profile, csr, now, _options.BackdateBy);
-        if (instructions.Value is not { } tbs)
-        {
-            LogRefused(_logger, operation, who.Id, context.Label, instructions.Error!.Message);
-            await AuditRefusedAsync(RefusedPolicy, who.Id, operation, context, instructions.Error!, cancellationToken);
-            return instructions.Error!;
-        }
-
-        if (UpstreamAdapterOf(profile) is { } adapter)
-        {
-            return await ForwardAsync(adapter, who, csr, operation, replaces, context, cancellationToken);
-        }
-
-        if (profile.RequireApproval)
-        {
-            return await HoldOrCollectAsync(who, csr, tbs, operation, replaces, context, cancellationToken);
-        }
-
-        // A serial collision (2^-126 per pair) is answered by signing again, never by a 500.
-        for (var attempt = 0; ; attempt++)
-        {
-            var issued = _ca.Issue(tbs);
-            var record = ToRecord(issued, csr, who, context.Label, operation, replaces, now);
-            var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{operation} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}' from {context.RemoteAddress}");
-            try
-            {
-                await _store.InsertCertificateAsync(record, audit, cancellationToken);
-                LogIssued(_logger, operation, issued.SerialHex, record.Subject, who.Id);
-                return EstResult<IssuedCertificate>.Ok(issued);
-            }
-            catch (DuplicateSerialException) when (attempt < 3)
-            {
-            }
-        }
-    }
-
-    private CertificateRecord ToRecord(IssuedCertificate issued, CertificationRequest csr, EstPrincipal who, string label, string operation, string? replaces, DateTimeOffset now)
-    {
-        var san = csr.FindExtension(Oids.SubjectAltName);
-        return new CertificateRecord
-        {
-            Serial = issued.SerialHex,
-            Subject = new X500DistinguishedName(csr.Subject.Span).Name,
-            SubjectAltNames = san is null ? "" : string.Join('\n', GeneralNames.Read(san.Value)),
-            Issuer = issued.Issuer ?? _ca.Certificate.Subject,
-            NotBefore = issued.NotBefore,
-            NotAfter = issued.NotAfter,
-            RequestedBy = who.Id,
-            Label = label,
-            Operation = operation,
-            Replaces = replaces,
-            Der = issued.Der,
-            IssuedAt = now,
-        };
-    }
-
-    /// <summary>Name equality: byte-identical DER, or the same RDNs once normalised (RFC 5280 §7.1 matching, simplified).</summary>
-    private static bool SameName(ReadOnlySpan<byte> csrSubject, X500DistinguishedName certificateSubject)
-    {
-        if (csrSubject.SequenceEqual(certificateSubject.RawData))
-        {
-            return true;
-        }
-
-        var a = new X500DistinguishedName(csrSubject).Format(multiLine: false);
-        var b = certificateSubject.Format(multiLine: false);
-        return string.Equals(Normalize(a), Normalize(b), StringComparison.OrdinalIgnoreCase);
-
-        static string Normalize(string s) => string.Join(' ', s.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return await IssueAsync(admission, csr, admission.Principal.CertificateSerial, context, cancellationToken);
     }
 
     private static bool SameSubjectAltNames(CertificationRequest csr, X509Certificate2 current)
@@ -220,10 +128,4 @@ public sealed partial class RegistrationAuthority
     private static EstError UnknownLabel(string label) => EstError.NotFound($"unknown CA label '{label}'");
 
     private static string LabelText(string label) => string.IsNullOrEmpty(label) ? RaOptions.DefaultLabel : label;
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Operation}: issued serial {Serial} for '{Subject}' to {Principal}")]
-    private static partial void LogIssued(ILogger logger, string operation, string serial, string subject, string principal);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Operation}: refused request of {Principal} on label '{Label}': {Reason}")]
-    private static partial void LogRefused(ILogger logger, string operation, string principal, string label, string reason);
 }

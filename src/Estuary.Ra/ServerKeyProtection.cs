@@ -54,7 +54,7 @@ public sealed class ServerKeyProtection
         var hex = Convert.ToHexString(request.KeyIdentifier);
         if (request.Kind == DecryptKeyKind.Symmetric)
         {
-            if (AccountName(who, await RequesterOfAsync(who, cancellationToken)) is not { } account)
+            if (who.Account is not { } account)
             {
                 return EstError.BadRequest($"DecryptKeyIdentifier {hex}: the requester belongs to no account, so no symmetric key is known (RFC 7030 §4.4.1.1)");
             }
@@ -185,9 +185,4 @@ public sealed class ServerKeyProtection
         who.Method == AuthenticationMethod.ClientCertificate && who.CertificateSerial is { } serial
             ? (await _store.FindCertificateAsync(serial, cancellationToken))?.RequestedBy
             : null;
-
-    private static string? AccountName(EstPrincipal who, string? requester) =>
-        who.Method == AuthenticationMethod.Basic ? who.Name
-        : requester is not null && requester.StartsWith("basic:", StringComparison.Ordinal) ? requester["basic:".Length..]
-        : null;
 }

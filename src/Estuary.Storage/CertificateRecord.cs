@@ -38,4 +38,11 @@ public sealed record CertificateRecord
 
     /// <summary>RFC 5280 §5.3.1 CRLReason code when revoked.</summary>
     public int? RevocationReason { get; init; }
+
+    /// <summary>
+    /// The EST account that owns this certificate: the one that enrolled it, or that owned the certificate it renewed.
+    /// A certificate authenticates as this account (its provenance), never as its subject text. Null for
+    /// certificates whose lineage starts with no account.
+    /// </summary>
+    public string? Account { get; init; }
 }

@@ -18,11 +18,17 @@ public sealed record ApprovalSummary(
     string? Reason,
     string? IssuedSerial,
     string? DecidedBy,
-    DateTimeOffset? DecidedAt)
+    DateTimeOffset? DecidedAt,
+    IReadOnlyList<string> SubjectAltNames,
+    string KeyType)
 {
     public static IReadOnlyList<string> Statuses { get; } =
         [PendingRequestStatus.Pending, PendingRequestStatus.Approved, PendingRequestStatus.Rejected, PendingRequestStatus.Issued, PendingRequestStatus.Expired];
 
-    public static ApprovalSummary From(PendingRequest r, bool expired) =>
-        new(r.Id, string.IsNullOrEmpty(r.Label) ? "(default)" : r.Label, r.Requester, r.Operation, r.Subject, r.CreatedAt, r.Status, expired, r.Reason, r.IssuedSerial, r.DecidedBy, r.DecidedAt);
+    public static ApprovalSummary From(PendingRequest r, bool expired)
+    {
+        var details = Estuary.Ra.HeldRequestDetails.Of(r);
+        return new(r.Id, string.IsNullOrEmpty(r.Label) ? "(default)" : r.Label, r.Requester, r.Operation, r.Subject, r.CreatedAt, r.Status, expired, r.Reason, r.IssuedSerial, r.DecidedBy, r.DecidedAt,
+            details.SubjectAltNames, details.KeyType);
+    }
 }

@@ -16,8 +16,6 @@ namespace Estuary.Ra;
 /// </summary>
 public sealed partial class RegistrationAuthority
 {
-    private readonly AdapterRegistry? _adapters;
-
     /// <summary>Audit kind of an enrollment the upstream refused or could not answer.</summary>
     public const string RefusedUpstream = "est.refused.upstream";
 
@@ -60,31 +58,20 @@ public sealed partial class RegistrationAuthority
             return EstError.Forbidden($"the TLS client certificate (serial {serial}) was not enrolled through this server on label '{LabelText(label)}'");
         }
 
-        if (record.RevokedAt is not null)
-        {
-            return EstError.Forbidden($"the TLS client certificate (serial {serial}) is revoked");
-        }
-
-        var now = _time.GetUtcNow();
-        if (now > record.NotAfter || now < record.NotBefore)
-        {
-            return EstError.Forbidden($"the TLS client certificate (serial {serial}) is not valid now (valid {record.NotBefore:u} to {record.NotAfter:u})");
-        }
-
-        return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.ClientCertificate, record.Subject, certificate, serial));
+        return await _authenticator.FromRecordAsync(record, certificate, cancellationToken);
     }
 
     /// <summary>The last step of <see cref="IssueAsync"/> for a label served by an upstream adapter: forward, record, return.</summary>
     private async Task<EstResult<IssuedCertificate>> ForwardAsync(
         string adapterName,
-        EstPrincipal who,
+        Admission admission,
         CertificationRequest csr,
-        string operation,
         string? replaces,
         EstRequestContext context,
         CancellationToken cancellationToken)
     {
-        if (operation is not ("simpleenroll" or "simplereenroll"))
+        var (who, operation) = (admission.Principal, admission.OperationName);
+        if (admission.Operation is not (EstOperation.SimpleEnroll or EstOperation.SimpleReenroll))
         {
             return EstError.BadRequest($"{operation} is not available on label '{LabelText(context.Label)}': its template issues through upstream EST adapter '{adapterName}'");
         }
@@ -95,7 +82,7 @@ public sealed partial class RegistrationAuthority
             return found.Error!;
         }
 
-        var forwarded = await adapter.EnrollAsync(csr, reenroll: operation == "simplereenroll", cancellationToken);
+        var forwarded = await adapter.EnrollAsync(csr, reenroll: admission.Operation == EstOperation.SimpleReenroll, cancellationToken);
         if (forwarded.Value is not { } upstream)
         {
             if (forwarded.Error!.Kind != EstErrorKind.Pending)
@@ -109,22 +96,7 @@ public sealed partial class RegistrationAuthority
 
         var issued = upstream.Certificate;
         var now = _time.GetUtcNow();
-        var san = csr.FindExtension(Oids.SubjectAltName);
-        var record = new CertificateRecord
-        {
-            Serial = issued.SerialHex,
-            Subject = new X500DistinguishedName(csr.Subject.Span).Name,
-            SubjectAltNames = san is null ? "" : string.Join('\n', GeneralNames.Read(san.Value)),
-            Issuer = upstream.Issuer,
-            NotBefore = issued.NotBefore,
-            NotAfter = issued.NotAfter,
-            RequestedBy = who.Id,
-            Label = context.Label,
-            Operation = operation,
-            Replaces = replaces,
-            Der = issued.Der,
-            IssuedAt = now,
-        };
+        var record = ToRecord(issued.SerialHex, upstream.Issuer, issued, csr, who, context.Label, operation, replaces, now);
         var audit = new AuditEvent(now, "certificate.issued", who.Id,
             $"{operation} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}' via upstream EST adapter '{adapterName}' (upstream /{upstream.UpstreamOperation}, issuer '{upstream.Issuer}') from {context.RemoteAddress}");
         try

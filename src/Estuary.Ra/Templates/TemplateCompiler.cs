@@ -64,13 +64,28 @@ public static class TemplateCompiler
             problems.Add("CommonNamePattern needs CN among the SubjectAttributes");
         }
 
+        var certificateSubjects = new List<SubjectPattern>();
+        foreach (var text in Clean(template.AllowedCertificateSubjects))
+        {
+            if (SubjectPattern.TryParse(text, out var pattern))
+            {
+                certificateSubjects.Add(pattern!);
+            }
+            else
+            {
+                problems.Add($"AllowedCertificateSubjects: '{text}' is not a distinguished name with one attribute per RDN (e.g. CN=*.devices.example, O=Example)");
+            }
+        }
+
         var rules = new TemplateRules
         {
             TemplateName = template.Name,
             Adapter = template.Adapter,
             Accounts = Clean(template.AllowedAccounts).ToHashSet(StringComparer.Ordinal),
             Groups = Clean(template.AllowedGroups).ToHashSet(StringComparer.Ordinal),
-            CertificateSubjects = Clean(template.AllowedCertificateSubjects).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
+            CertificateLabels = Clean(template.AllowedCertificateLabels).ToHashSet(StringComparer.Ordinal),
+            CertificateSubjects = certificateSubjects,
+            OwnLabels = labels.ToHashSet(StringComparer.Ordinal),
             CommonName = cnPattern,
             Dns = Clean(template.DnsPatterns).Select(p => new NamePattern(p, starCrossesDots: false)).ToList(),
             Ips = ips,

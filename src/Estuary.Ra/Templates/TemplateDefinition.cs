@@ -23,7 +23,13 @@ public sealed class TemplateDefinition
     /// <summary>Account groups whose members may use it.</summary>
     public IList<string> AllowedGroups { get; set; } = [];
 
-    /// <summary>Subject patterns of TLS client certificates that may use it ("CN=*.devices.example").</summary>
+    /// <summary>CA labels whose certificates (held as TLS client certificates) may use it.</summary>
+    public IList<string> AllowedCertificateLabels { get; set; } = [];
+
+    /// <summary>
+    /// Subject patterns ("CN=*.devices.example"), matched RDN by RDN, narrowing which certificates of
+    /// <see cref="AllowedCertificateLabels"/> (or, when that is empty, of this template's own labels) may use it.
+    /// </summary>
     public IList<string> AllowedCertificateSubjects { get; set; } = [];
 
     /// <summary>Subject attributes a CSR may carry (CN, O, OU, C, …).</summary>

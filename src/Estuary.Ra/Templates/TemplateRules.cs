@@ -20,7 +20,14 @@ public sealed class TemplateRules
 
     public IReadOnlySet<string> Groups { get; init; } = new HashSet<string>();
 
-    public IReadOnlyList<NamePattern> CertificateSubjects { get; init; } = [];
+    /// <summary>Labels whose certificates may use the template (their holders, whatever their account).</summary>
+    public IReadOnlySet<string> CertificateLabels { get; init; } = new HashSet<string>();
+
+    /// <summary>Subject patterns narrowing which of those certificates may; see <see cref="Allows"/>.</summary>
+    public IReadOnlyList<SubjectPattern> CertificateSubjects { get; init; } = [];
+
+    /// <summary>The labels the template itself serves.</summary>
+    public IReadOnlySet<string> OwnLabels { get; init; } = new HashSet<string>();
 
     public NamePattern? CommonName { get; init; }
 
@@ -38,12 +45,19 @@ public sealed class TemplateRules
 
     public bool ServerKeyGeneration { get; init; }
 
-    /// <summary>True when only the listed accounts, groups or certificate subjects may use the template.</summary>
-    public bool RestrictsClients => Accounts.Count > 0 || Groups.Count > 0 || CertificateSubjects.Count > 0;
+    /// <summary>True when only the listed accounts, groups or certificate holders may use the template.</summary>
+    public bool RestrictsClients => Accounts.Count > 0 || Groups.Count > 0 || CertificateLabels.Count > 0 || CertificateSubjects.Count > 0;
 
     /// <summary>
-    /// Who may use the template: a listed account, a member of a listed group, or a client certificate whose
-    /// subject matches a pattern. With no list at all any authenticated client may.
+    /// Who may use the template, decided on provenance, never on text a client chose:
+    /// <list type="bullet">
+    /// <item>a listed account, or a member of a listed group — by Basic login, or by a certificate that account owns
+    /// (it enrolled it, or the certificate it renewed);</item>
+    /// <item>the holder of a certificate issued under one of <see cref="CertificateLabels"/> (or, when only subject
+    /// patterns are set, under one of the template's own labels), whose subject, when patterns are set, matches one
+    /// RDN by RDN. A pattern alone never admits a certificate from another label: clients choose subjects.</item>
+    /// </list>
+    /// With no list at all any authenticated client may.
     /// </summary>
     public bool Allows(EstPrincipal who, IReadOnlyCollection<string> groups)
     {
@@ -52,12 +66,20 @@ public sealed class TemplateRules
             return true;
         }
 
-        return who.Method switch
+        if ((who.Account is { } account && Accounts.Contains(account)) || groups.Any(Groups.Contains))
         {
-            AuthenticationMethod.Basic => Accounts.Contains(who.Name) || groups.Any(Groups.Contains),
-            AuthenticationMethod.ClientCertificate => CertificateSubjects.Any(p => p.Matches(who.Name)),
-            _ => false,
-        };
+            return true;
+        }
+
+        if (who.Method != AuthenticationMethod.ClientCertificate || who.IssuedLabel is not { } issuedLabel || who.Certificate is not { } certificate)
+        {
+            return false;
+        }
+
+        var fromAllowedLabel = CertificateLabels.Count > 0
+            ? CertificateLabels.Contains(issuedLabel)
+            : CertificateSubjects.Count > 0 && OwnLabels.Contains(issuedLabel);
+        return fromAllowedLabel && (CertificateSubjects.Count == 0 || CertificateSubjects.Any(p => p.Matches(certificate.SubjectName)));
     }
 
     /// <summary>The CN and subjectAltName rules (the profile has already checked attribute and SAN types).</summary>

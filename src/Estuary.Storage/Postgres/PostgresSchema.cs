@@ -136,5 +136,20 @@ internal static class PostgresSchema
         );
         CREATE INDEX certificates_requested_by ON certificates (requested_by, issued_at);
         """,
+
+        // 6: the account that owns each certificate (principals with provenance), as SQLite migration 7
+        """
+        ALTER TABLE certificates ADD COLUMN account text;
+        WITH RECURSIVE lineage(serial, requested_by, depth) AS (
+            SELECT serial, requested_by, 0 FROM certificates
+            UNION ALL
+            SELECT l.serial, c.requested_by, l.depth + 1 FROM lineage l JOIN certificates c ON l.requested_by = 'cert:' || c.serial
+            WHERE l.depth < 100000
+        )
+        UPDATE certificates SET account = owner.account
+        FROM (SELECT DISTINCT ON (serial) serial, substr(requested_by, 7) AS account FROM lineage WHERE requested_by LIKE 'basic:%' ORDER BY serial, depth) owner
+        WHERE certificates.serial = owner.serial;
+        CREATE INDEX certificates_account ON certificates (account, issued_at);
+        """,
     ];
 }

@@ -7,7 +7,7 @@ namespace Estuary.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     private const string CertificateColumns =
-        "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason";
+        "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason, account";
 
     public Task InsertCertificateAsync(CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken) =>
         _writer.WriteAsync(
@@ -18,7 +18,7 @@ public sealed partial class PostgresStore
                     $"""
                     WITH c AS (
                         INSERT INTO certificates ({CertificateColumns})
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, NULL, $17)
                         ON CONFLICT (serial) DO NOTHING RETURNING 1)
                     INSERT INTO audit (time, kind, actor, detail) SELECT $13, $14, $15, $16 FROM c
                     """);
@@ -26,6 +26,7 @@ public sealed partial class PostgresStore
                 p.Add(Text(certificate.Serial));
                 AddCertificateFields(p, certificate);
                 AddAuditParameters(p, audit);
+                p.Add(Text(certificate.Account));
                 batch.BatchCommands.Add(insert);
             },
             statements => statements[0].RecordsAffected == 1 ? true : throw new DuplicateSerialException($"serial {certificate.Serial} is already recorded"),
@@ -100,6 +101,7 @@ public sealed partial class PostgresStore
         IssuedAt = r.GetFieldValue<DateTimeOffset>(11),
         RevokedAt = r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
         RevocationReason = r.IsDBNull(13) ? null : r.GetInt32(13),
+        Account = r.IsDBNull(14) ? null : r.GetString(14),
     };
 
     private static async Task<long> ReadLongAsync(NpgsqlDataReader r, CancellationToken ct)

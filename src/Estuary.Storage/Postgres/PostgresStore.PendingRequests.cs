@@ -125,7 +125,7 @@ public sealed partial class PostgresStore
                             WHERE id = $3 AND status = $4 RETURNING 1),
                         c AS (
                             INSERT INTO certificates ({CertificateColumns})
-                            SELECT $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL::timestamptz, NULL::integer FROM p
+                            SELECT $2, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, NULL::timestamptz, NULL::integer, $20 FROM p
                             RETURNING 1)
                         INSERT INTO audit (time, kind, actor, detail) SELECT $16, $17, $18, $19 FROM c
                         """);
@@ -136,6 +136,7 @@ public sealed partial class PostgresStore
                     p.Add(Text(PendingRequestStatus.Approved));
                     AddCertificateFields(p, certificate);
                     AddAuditParameters(p, audit);
+                    p.Add(Text(certificate.Account));
                     batch.BatchCommands.Add(complete);
                 },
                 statements => statements[0].RecordsAffected == 1,

@@ -130,5 +130,21 @@ internal static class SqliteSchema
         );
         CREATE INDEX certificates_requested_by ON certificates(requested_by, issued_at);
         """,
+
+        // 7: the account that owns each certificate (principals with provenance): a certificate authenticates as the
+        // account that enrolled it, or that enrolled the certificate it renewed, however long the renewal chain.
+        // Existing rows get it from requested_by, following "cert:SERIAL" links back to the "basic:NAME" that began them.
+        """
+        ALTER TABLE certificates ADD COLUMN account TEXT;
+        WITH RECURSIVE lineage(serial, requested_by, depth) AS (
+            SELECT serial, requested_by, 0 FROM certificates
+            UNION ALL
+            SELECT l.serial, c.requested_by, l.depth + 1 FROM lineage l JOIN certificates c ON l.requested_by = 'cert:' || c.serial
+            WHERE l.depth < 100000
+        )
+        UPDATE certificates SET account = (
+            SELECT substr(l.requested_by, 7) FROM lineage l WHERE l.serial = certificates.serial AND l.requested_by LIKE 'basic:%' LIMIT 1);
+        CREATE INDEX certificates_account ON certificates(account, issued_at);
+        """,
     ];
 }

@@ -6,7 +6,7 @@ namespace Estuary.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string CertificateColumns =
-        "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason";
+        "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason, account";
 
     public Task InsertCertificateAsync(CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
@@ -22,7 +22,7 @@ public sealed partial class SqliteStore
     {
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL)";
+        insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL, $account)";
         insert.Parameters.AddWithValue("$serial", certificate.Serial);
         insert.Parameters.AddWithValue("$subject", certificate.Subject);
         insert.Parameters.AddWithValue("$sans", certificate.SubjectAltNames);
@@ -35,6 +35,7 @@ public sealed partial class SqliteStore
         insert.Parameters.AddWithValue("$replaces", (object?)certificate.Replaces ?? DBNull.Value);
         insert.Parameters.AddWithValue("$der", certificate.Der);
         insert.Parameters.AddWithValue("$at", certificate.IssuedAt.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$account", (object?)certificate.Account ?? DBNull.Value);
         insert.ExecuteNonQuery();
     }
 
@@ -88,6 +89,7 @@ public sealed partial class SqliteStore
         IssuedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(11)),
         RevokedAt = r.IsDBNull(12) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(12)),
         RevocationReason = r.IsDBNull(13) ? null : r.GetInt32(13),
+        Account = r.IsDBNull(14) ? null : r.GetString(14),
     };
 
     public async Task<EstAccount?> FindAccountAsync(string username, CancellationToken cancellationToken)

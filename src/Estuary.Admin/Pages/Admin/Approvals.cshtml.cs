@@ -22,6 +22,9 @@ public sealed class ApprovalsModel(ApprovalQueue queue) : PageModel
 
     public bool IsExpired(PendingRequest request) => queue.IsExpired(request);
 
+    /// <summary>The SANs and key type of the stored request: what approving it will issue.</summary>
+    public static HeldRequestDetails Details(PendingRequest request) => HeldRequestDetails.Of(request);
+
     public async Task OnGetAsync() => await LoadAsync();
 
     public async Task OnPostApproveAsync(long id)

@@ -29,6 +29,11 @@ public sealed class IndexModel(TemplateService templates, LabelRegistry labels) 
             parts.Add("groups " + string.Join(", ", t.AllowedGroups));
         }
 
+        if (t.AllowedCertificateLabels.Count > 0)
+        {
+            parts.Add("certificates of labels " + string.Join(", ", t.AllowedCertificateLabels));
+        }
+
         if (t.AllowedCertificateSubjects.Count > 0)
         {
             parts.Add("certificates " + string.Join("; ", t.AllowedCertificateSubjects));

@@ -17,6 +17,8 @@ public sealed class TemplateForm
 
     public string? AllowedGroups { get; set; }
 
+    public string? AllowedCertificateLabels { get; set; }
+
     public string? AllowedCertificateSubjects { get; set; }
 
     public string? SubjectAttributes { get; set; }
@@ -59,6 +61,7 @@ public sealed class TemplateForm
         Adapter = t.Adapter,
         AllowedAccounts = Join(t.AllowedAccounts),
         AllowedGroups = Join(t.AllowedGroups),
+        AllowedCertificateLabels = string.Join('\n', t.AllowedCertificateLabels),
         AllowedCertificateSubjects = string.Join('\n', t.AllowedCertificateSubjects),
         SubjectAttributes = Join(t.SubjectAttributes),
         CommonNamePattern = t.CommonNamePattern,
@@ -87,6 +90,7 @@ public sealed class TemplateForm
         AllowedAccounts = Split(AllowedAccounts),
         AllowedGroups = Split(AllowedGroups),
         // Subjects contain commas ("CN=a, O=b"): one per line.
+        AllowedCertificateLabels = (AllowedCertificateLabels ?? "").Split('\n').Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
         AllowedCertificateSubjects = (AllowedCertificateSubjects ?? "").Split('\n').Select(s => s.Trim()).Where(s => s.Length > 0).ToList(),
         SubjectAttributes = Split(SubjectAttributes),
         CommonNamePattern = string.IsNullOrWhiteSpace(CommonNamePattern) ? null : CommonNamePattern.Trim(),
