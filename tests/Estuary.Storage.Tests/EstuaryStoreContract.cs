@@ -41,6 +41,7 @@ public abstract partial class EstuaryStoreContract : IAsyncLifetime
         NotBefore = T0.AddMinutes(minutes - 5),
         NotAfter = T0.AddMinutes(minutes).AddDays(365),
         RequestedBy = "basic:est",
+        Account = "est",
         Label = "iot",
         Operation = replaces is null ? "simpleenroll" : "simplereenroll",
         Replaces = replaces,

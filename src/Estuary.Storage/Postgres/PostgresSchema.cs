@@ -140,15 +140,13 @@ internal static class PostgresSchema
         // 6: the account that owns each certificate (principals with provenance), as SQLite migration 7
         """
         ALTER TABLE certificates ADD COLUMN account text;
-        WITH RECURSIVE lineage(serial, requested_by, depth) AS (
-            SELECT serial, requested_by, 0 FROM certificates
+        WITH RECURSIVE owned(serial, account, depth) AS (
+            SELECT serial, substr(requested_by, 7), 0 FROM certificates WHERE requested_by LIKE 'basic:%'
             UNION ALL
-            SELECT l.serial, c.requested_by, l.depth + 1 FROM lineage l JOIN certificates c ON l.requested_by = 'cert:' || c.serial
-            WHERE l.depth < 100000
+            SELECT c.serial, o.account, o.depth + 1 FROM owned o JOIN certificates c ON c.requested_by = 'cert:' || o.serial
+            WHERE o.depth < 100000
         )
-        UPDATE certificates SET account = owner.account
-        FROM (SELECT DISTINCT ON (serial) serial, substr(requested_by, 7) AS account FROM lineage WHERE requested_by LIKE 'basic:%' ORDER BY serial, depth) owner
-        WHERE certificates.serial = owner.serial;
+        UPDATE certificates SET account = owned.account FROM owned WHERE certificates.serial = owned.serial;
         CREATE INDEX certificates_account ON certificates (account, issued_at);
         """,
     ];

@@ -136,14 +136,17 @@ internal static class SqliteSchema
         // Existing rows get it from requested_by, following "cert:SERIAL" links back to the "basic:NAME" that began them.
         """
         ALTER TABLE certificates ADD COLUMN account TEXT;
-        WITH RECURSIVE lineage(serial, requested_by, depth) AS (
-            SELECT serial, requested_by, 0 FROM certificates
+        CREATE TEMP TABLE migration_owners (serial TEXT PRIMARY KEY, account TEXT NOT NULL);
+        INSERT INTO migration_owners (serial, account)
+        WITH RECURSIVE owned(serial, account, depth) AS (
+            SELECT serial, substr(requested_by, 7), 0 FROM certificates WHERE requested_by LIKE 'basic:%'
             UNION ALL
-            SELECT l.serial, c.requested_by, l.depth + 1 FROM lineage l JOIN certificates c ON l.requested_by = 'cert:' || c.serial
-            WHERE l.depth < 100000
+            SELECT c.serial, o.account, o.depth + 1 FROM owned o JOIN certificates c ON c.requested_by = 'cert:' || o.serial
+            WHERE o.depth < 100000
         )
-        UPDATE certificates SET account = (
-            SELECT substr(l.requested_by, 7) FROM lineage l WHERE l.serial = certificates.serial AND l.requested_by LIKE 'basic:%' LIMIT 1);
+        SELECT serial, account FROM owned;
+        UPDATE certificates SET account = (SELECT o.account FROM migration_owners o WHERE o.serial = certificates.serial);
+        DROP TABLE migration_owners;
         CREATE INDEX certificates_account ON certificates(account, issued_at);
         """,
     ];
