@@ -101,6 +101,6 @@ public sealed partial class CrlPublisher : IDisposable
 
     public void Dispose() => _signing.Dispose();
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "signed CRL number {Number} with {Count} entries, next update {NextUpdate:u}")]
+    [LoggerMessage(EventId = EstuaryEventId.CrlSigned, Level = LogLevel.Information, Message = "signed CRL number {Number} with {Count} entries, next update {NextUpdate:u}")]
     private static partial void LogSigned(ILogger logger, long number, int count, DateTimeOffset nextUpdate);
 }

@@ -129,6 +129,6 @@ public sealed partial class EstAuthenticator
         return EstResult<EstPrincipal>.Ok(EstPrincipal.ForAccount(account.Username));
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "HTTP Basic authentication failed for user {Username} from {Remote}: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.BasicAuthenticationFailed, Level = LogLevel.Warning, Message = "HTTP Basic authentication failed for user {Username} from {Remote}: {Reason}")]
     private static partial void LogBasicFailed(ILogger logger, string username, string remote, string reason);
 }

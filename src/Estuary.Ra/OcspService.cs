@@ -107,10 +107,10 @@ public sealed partial class OcspService : IDisposable
         }
     }
 
-    [LoggerMessage(EventId = 1111, Level = LogLevel.Information, Message = "OCSP request refused: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.OcspRefused, Level = LogLevel.Information, Message = "OCSP request refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 1112, Level = LogLevel.Information, Message = "issued a new OCSP responder certificate, serial {Serial}, valid until {NotAfter:u}")]
+    [LoggerMessage(EventId = EstuaryEventId.OcspResponderRenewed, Level = LogLevel.Information, Message = "issued a new OCSP responder certificate, serial {Serial}, valid until {NotAfter:u}")]
     private static partial void LogRenewed(ILogger logger, string serial, DateTime notAfter);
 
     /// <summary>The responder of one issuing CA and its delegated signer (and the one before, still maybe in use).</summary>

@@ -121,9 +121,9 @@ public sealed partial class RegistrationAuthority
             ? Task.CompletedTask
             : AuditRefusedAsync(RefusedAuthentication, context.Basic is { } b ? "basic:" + b.Username : "cert:" + context.ClientCertificate!.SerialNumber, operation, context, error, cancellationToken);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "{Operation}: refused request of {Principal} on label '{Label}': {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.Refused, Level = LogLevel.Information, Message = "{Operation}: refused request of {Principal} on label '{Label}': {Reason}")]
     private static partial void LogRefused(ILogger logger, string operation, string principal, string label, string reason);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "could not write a refused request to the audit log")]
+    [LoggerMessage(EventId = EstuaryEventId.RefusalNotAudited, Level = LogLevel.Warning, Message = "could not write a refused request to the audit log")]
     private static partial void LogAuditFailed(ILogger logger, Exception exception);
 }

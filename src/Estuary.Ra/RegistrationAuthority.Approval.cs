@@ -112,6 +112,6 @@ public sealed partial class RegistrationAuthority
             : EstResult<IssuedCertificate>.Ok(new IssuedCertificate(record.Der, record.Serial, record.NotBefore, record.NotAfter));
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "{Operation}: request {Id} for '{Subject}' of {Principal} waits for approval")]
+    [LoggerMessage(EventId = EstuaryEventId.RequestHeld, Level = LogLevel.Information, Message = "{Operation}: request {Id} for '{Subject}' of {Principal} waits for approval")]
     private static partial void LogHeld(ILogger logger, string operation, long id, string subject, string principal);
 }

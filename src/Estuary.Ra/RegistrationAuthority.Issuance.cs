@@ -110,6 +110,6 @@ public sealed partial class RegistrationAuthority
         };
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Operation}: issued serial {Serial} for '{Subject}' to {Principal}")]
+    [LoggerMessage(EventId = EstuaryEventId.Issued, Level = LogLevel.Information, Message = "{Operation}: issued serial {Serial} for '{Subject}' to {Principal}")]
     private static partial void LogIssued(ILogger logger, string operation, string serial, string subject, string principal);
 }

@@ -129,12 +129,12 @@ public sealed partial class RegistrationAuthority
         LogServerKeyArchived(_logger, issued.SerialHex, archive.Subject);
     }
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is returned encrypted ({Recipient}, RFC 7030 §4.4.2)")]
+    [LoggerMessage(EventId = EstuaryEventId.ServerKeyEncrypted, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is returned encrypted ({Recipient}, RFC 7030 §4.4.2)")]
     private static partial void LogServerKeyEncrypted(ILogger logger, string serial, string recipient);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is archived, encrypted to '{ArchiveSubject}'")]
+    [LoggerMessage(EventId = EstuaryEventId.ServerKeyArchived, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is archived, encrypted to '{ArchiveSubject}'")]
     private static partial void LogServerKeyArchived(ILogger logger, string serial, string archiveSubject);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "serverkeygen: generated a {Algorithm} key for serial {Serial}; the key is not kept")]
+    [LoggerMessage(EventId = EstuaryEventId.ServerKeyGenerated, Level = LogLevel.Information, Message = "serverkeygen: generated a {Algorithm} key for serial {Serial}; the key is not kept")]
     private static partial void LogServerKeyGenerated(ILogger logger, string algorithm, string serial);
 }

@@ -98,6 +98,6 @@ public sealed partial class RevocationService
         return hex.ToUpper(CultureInfo.InvariantCulture);
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "revoked serial {Serial} ('{Subject}') for {Reason} at the request of {Actor}")]
+    [LoggerMessage(EventId = EstuaryEventId.CertificateRevoked, Level = LogLevel.Warning, Message = "revoked serial {Serial} ('{Subject}') for {Reason} at the request of {Actor}")]
     private static partial void LogRevoked(ILogger logger, string serial, string subject, string reason, string actor);
 }

@@ -1,3 +1,4 @@
+using Estuary.Ra;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -57,9 +58,9 @@ public sealed partial class EstErrorMiddleware(RequestDelegate next, ILogger<Est
     private static readonly Estuary.Ra.EstError StorageUnavailable = new(
         Estuary.Ra.EstErrorKind.Unavailable, "the certificate database is unavailable; nothing was issued, try again later", TimeSpan.FromSeconds(10));
 
-    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "storage unavailable on {Path}: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.StorageUnavailable, Level = LogLevel.Warning, Message = "storage unavailable on {Path}: {Reason}")]
     private static partial void LogStorageUnavailable(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "unhandled error on {Path}")]
+    [LoggerMessage(EventId = EstuaryEventId.Unhandled, Level = LogLevel.Error, Message = "unhandled error on {Path}")]
     private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
 }

@@ -77,15 +77,15 @@ public sealed partial class IssuingCaRefreshService(
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "renewed the issuing CA automatically: {Subject}, valid until {NotAfter:u}")]
+    [LoggerMessage(EventId = EstuaryEventId.IssuingCaAutoRenewed, Level = LogLevel.Warning, Message = "renewed the issuing CA automatically: {Subject}, valid until {NotAfter:u}")]
     private static partial void LogAutoRenewed(ILogger logger, string subject, DateTime notAfter);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "now issuing with {Subject} (key {KeyIdentifier}, valid until {NotAfter:u}); the previous issuing CA keeps signing its CRL and OCSP answers")]
+    [LoggerMessage(EventId = EstuaryEventId.IssuingCaTakenUp, Level = LogLevel.Warning, Message = "now issuing with {Subject} (key {KeyIdentifier}, valid until {NotAfter:u}); the previous issuing CA keeps signing its CRL and OCSP answers")]
     private static partial void LogTakenUp(ILogger logger, string subject, string keyIdentifier, DateTime notAfter);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "retired the previous issuing CA with key {KeyIdentifier}: its certificate, and so every certificate it issued, has expired")]
+    [LoggerMessage(EventId = EstuaryEventId.IssuingCaRetired, Level = LogLevel.Information, Message = "retired the previous issuing CA with key {KeyIdentifier}: its certificate, and so every certificate it issued, has expired")]
     private static partial void LogRetired(ILogger logger, string keyIdentifier);
 
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "checking the data folder for a renewed issuing CA failed; the current one is used until the next try")]
+    [LoggerMessage(EventId = EstuaryEventId.IssuingCaCheckFailed, Level = LogLevel.Error, Message = "checking the data folder for a renewed issuing CA failed; the current one is used until the next try")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }

@@ -28,6 +28,6 @@ public sealed partial class RevocationRefreshService(CrlPublisher publisher, Ocs
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "re-signing the CRL or renewing the OCSP responder failed; the previous one is used until the next try")]
+    [LoggerMessage(EventId = EstuaryEventId.RevocationRefreshFailed, Level = LogLevel.Error, Message = "re-signing the CRL or renewing the OCSP responder failed; the previous one is used until the next try")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

@@ -130,6 +130,6 @@ public sealed partial class AdminUserService
             ? "a user name is 1 to 64 letters, digits, '.', '_', '-' or '@'"
             : null;
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "administrator {Username} {Change} by {Actor}")]
+    [LoggerMessage(EventId = EstuaryEventId.AdminManaged, Level = LogLevel.Information, Message = "administrator {Username} {Change} by {Actor}")]
     private static partial void LogManaged(ILogger logger, string change, string username, string actor);
 }

@@ -90,6 +90,6 @@ public sealed partial class AdminUserService
         return (true, "");
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "console login failed for {Username} from {Remote}: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.AdminLoginFailed, Level = LogLevel.Warning, Message = "console login failed for {Username} from {Remote}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string username, string remote, string reason);
 }

@@ -62,9 +62,9 @@ public sealed partial class TemplateRefreshService(IManagementStore store, Templ
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "stored templates or adapters changed (another node or process); labels republished")]
+    [LoggerMessage(EventId = EstuaryEventId.TemplatesReloaded, Level = LogLevel.Information, Message = "stored templates or adapters changed (another node or process); labels republished")]
     private static partial void LogReloaded(ILogger logger);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "could not check stored templates and adapters for changes: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.TemplateReloadUnavailable, Level = LogLevel.Warning, Message = "could not check stored templates and adapters for changes: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
 }

@@ -235,9 +235,9 @@ public sealed partial class AdapterService : IDisposable
         _stored = shown.OrderBy(a => a.Definition.Name, StringComparer.Ordinal).ToList();
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "adapter {Name} changed by {Actor}; adapters republished")]
+    [LoggerMessage(EventId = EstuaryEventId.AdapterChanged, Level = LogLevel.Information, Message = "adapter {Name} changed by {Actor}; adapters republished")]
     private static partial void LogChanged(ILogger logger, string name, string actor);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Error, Message = "stored adapter {Name} is not served: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.AdapterSkipped, Level = LogLevel.Error, Message = "stored adapter {Name} is not served: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string name, string reason);
 }

@@ -113,6 +113,6 @@ public sealed partial class RegistrationAuthority
         return EstResult<IssuedCertificate>.Ok(issued);
     }
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "{Operation}: upstream EST adapter {Adapter} issued serial {Serial} for '{Subject}' to {Principal}")]
+    [LoggerMessage(EventId = EstuaryEventId.UpstreamForwarded, Level = LogLevel.Information, Message = "{Operation}: upstream EST adapter {Adapter} issued serial {Serial} for '{Subject}' to {Principal}")]
     private static partial void LogForwarded(ILogger logger, string operation, string serial, string subject, string principal, string adapter);
 }

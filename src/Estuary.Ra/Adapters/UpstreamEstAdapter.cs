@@ -157,6 +157,6 @@ public sealed partial class UpstreamEstAdapter : IDisposable
 
     private sealed record CaCertsSnapshot(byte[] Der, DateTimeOffset FetchedAt);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "upstream EST adapter {Adapter}: {Operation} failed ({Kind}, HTTP {Status})")]
+    [LoggerMessage(EventId = EstuaryEventId.UpstreamFailed, Level = LogLevel.Warning, Message = "upstream EST adapter {Adapter}: {Operation} failed ({Kind}, HTTP {Status})")]
     private static partial void LogUpstreamFailed(ILogger logger, string adapter, string operation, string kind, int status);
 }

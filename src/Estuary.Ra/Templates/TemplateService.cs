@@ -205,9 +205,9 @@ public sealed partial class TemplateService : IDisposable
         _templates = templates;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "template {Name} changed by {Actor}; labels republished")]
+    [LoggerMessage(EventId = EstuaryEventId.TemplateChanged, Level = LogLevel.Information, Message = "template {Name} changed by {Actor}; labels republished")]
     private static partial void LogChanged(ILogger logger, string name, string actor);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "stored template {Name} is not served: {Reason}")]
+    [LoggerMessage(EventId = EstuaryEventId.TemplateSkipped, Level = LogLevel.Error, Message = "stored template {Name} is not served: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string name, string reason);
 }
