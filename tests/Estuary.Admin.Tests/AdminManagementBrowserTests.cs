@@ -18,7 +18,7 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
         return json.RootElement.GetProperty("admin").GetProperty("password").GetString()!;
     }
 
-    private static string Url(EstuaryTestServer server, string path) => server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private static string Url(EstuaryTestServer server, string path) => server.AdminUrl(path);
 
     private static async Task LogInAsync(IPage page, EstuaryTestServer server, string username, string password)
     {
