@@ -18,6 +18,7 @@ work=$(mktemp -d /tmp/estuary-bench.XXXXXX)
 chmod 755 "$work"
 port=$((20000 + RANDOM % 20000))
 pgport=$((port + 1))
+adminport=$((port + 2))
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
@@ -45,7 +46,7 @@ if [ "$STORE" = postgres ]; then
 fi
 
 mkdir -p "$work/data"
-dotnet "$root/src/Estuary.Cli/bin/Release/net10.0/estuary.dll" serve --data-dir "$work/data" --listen "https://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+dotnet "$root/src/Estuary.Cli/bin/Release/net10.0/estuary.dll" serve --data-dir "$work/data" --listen "https://127.0.0.1:$port" --admin-listen "https://127.0.0.1:$adminport" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do grep -q "Estuary is ready" "$work/server.log" && break; sleep 0.5; done
 grep -q "Estuary is ready" "$work/server.log" || { cat "$work/server.log"; exit 1; }

@@ -4,6 +4,12 @@ namespace Estuary.Admin;
 public sealed class AdminOptions
 {
     /// <summary>
+    /// Where the console, the REST API, its OpenAPI document and /metrics listen: https://HOST:PORT, a port of
+    /// their own, loopback by default so that only this host reaches them. The EST listener does not serve them.
+    /// </summary>
+    public string Listen { get; set; } = "https://127.0.0.1:8444";
+
+    /// <summary>
     /// Subjects (RFC 4514 as .NET prints them, e.g. "CN=ops-admin") of TLS client certificates issued by this
     /// CA that may use the REST API with write scope, instead of an API key.
     /// </summary>

@@ -15,13 +15,16 @@ namespace Estuary.Admin;
 
 /// <summary>
 /// Mounts the admin console (/admin, Razor Pages), the REST API (/api/v1) and its OpenAPI document
-/// (/openapi/v1.json) in the EST server's Kestrel app.
+/// (/openapi/v1.json) in the server's Kestrel app, where only the admin listener reaches them.
 /// </summary>
 public static class EstuaryAdminExtensions
 {
     public const string CookieScheme = "EstuaryAdmin";
     public const string AdminPolicy = "EstuaryAdmin";
     public const string ConsolePath = "/admin";
+
+    /// <summary>Where the OpenAPI documents live (/openapi/v1.json).</summary>
+    public const string OpenApiPrefix = "/openapi";
 
     /// <summary>Registers the console's services. <paramref name="dataDir"/> keeps the cookie-protection keys.</summary>
     public static IServiceCollection AddEstuaryAdmin(this IServiceCollection services, IConfiguration configuration, string dataDir)
@@ -101,7 +104,7 @@ public static class EstuaryAdminExtensions
         app.Use((context, next) =>
         {
             var path = context.Request.Path;
-            if (path.StartsWithSegments(ConsolePath) || path.StartsWithSegments(ApiEndpoints.BasePath) || path.StartsWithSegments("/openapi"))
+            if (path.StartsWithSegments(ConsolePath) || path.StartsWithSegments(ApiEndpoints.BasePath) || path.StartsWithSegments(OpenApiPrefix))
             {
                 context.Response.OnStarting(() =>
                 {
@@ -117,7 +120,7 @@ public static class EstuaryAdminExtensions
         app.MapEstuaryApi();
         app.MapEstuaryManagementApi();
         app.MapEstuaryApprovalApi();
-        app.MapOpenApi();
+        app.MapOpenApi(OpenApiPrefix + "/{documentName}.json");
         return app;
     }
 

@@ -11,8 +11,9 @@ internal static class ServeCommand
     {
         var dataDir = new Option<string?>("--data-dir") { Description = "Data folder (CA, TLS identity, database). Default ./estuary-data; key Estuary:DataDir" };
         var listen = new Option<string?>("--listen") { Description = "https://HOST:PORT to listen on. Default https://127.0.0.1:8443; key Estuary:Listen" };
+        var adminListen = new Option<string?>("--admin-listen") { Description = "https://HOST:PORT for the admin console, REST API and /metrics. Default https://127.0.0.1:8444; key Estuary:Admin:Listen" };
         var config = new Option<string?>("--config") { Description = "A JSON configuration file (same keys as appsettings.json)" };
-        var command = new Command("serve", "Run the EST server.") { dataDir, listen, config };
+        var command = new Command("serve", "Run the EST server.") { dataDir, listen, adminListen, config };
         command.SetAction(async (result, cancellationToken) =>
         {
             var overrides = new Dictionary<string, string?>();
@@ -24,6 +25,11 @@ internal static class ServeCommand
             if (result.GetValue(listen) is { } l)
             {
                 overrides["Estuary:Listen"] = l;
+            }
+
+            if (result.GetValue(adminListen) is { } a)
+            {
+                overrides["Estuary:Admin:Listen"] = a;
             }
 
             try

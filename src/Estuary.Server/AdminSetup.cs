@@ -23,11 +23,11 @@ public static class AdminSetup
         return password;
     }
 
-    public static void PrintSummary(TextWriter console, EstuaryOptions options, string? adminPassword)
+    /// <summary>Names where the console and API answer: the admin listener (Estuary:Admin:Listen), not the EST one.</summary>
+    public static void PrintSummary(TextWriter console, EstuaryOptions options, Uri adminListen, string? adminPassword)
     {
-        var listen = options.Listen.Replace("://*", "://localhost", StringComparison.Ordinal).Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal).TrimEnd('/');
-        console.WriteLine($"Admin console: {listen}{EstuaryAdminExtensions.ConsolePath}/   (REST API {listen}{ApiEndpoints.BasePath}, OpenAPI {listen}/openapi/v1.json)");
+        var listen = adminListen.GetLeftPart(UriPartial.Authority);
+        console.WriteLine($"Admin console: {listen}{EstuaryAdminExtensions.ConsolePath}/   (REST API {listen}{ApiEndpoints.BasePath}, OpenAPI {listen}{EstuaryAdminExtensions.OpenApiPrefix}/v1.json)");
         if (adminPassword is not null)
         {
             console.WriteLine($"  admin login    user '{AdminUserService.BootstrapUsername}', password {adminPassword}");

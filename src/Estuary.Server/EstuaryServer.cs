@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using Estuary.Admin;
@@ -7,7 +6,6 @@ using Estuary.Ra;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +43,10 @@ public static class EstuaryServer
         var options = new EstuaryOptions();
         builder.Configuration.GetSection("Estuary").Bind(options);
         _ = options.FixedLayout; // validates the setting now, not on the first request
+        var adminOptions = new AdminOptions();
+        builder.Configuration.GetSection("Estuary:Admin").Bind(adminOptions);
+        // The listen URLs are checked before anything is created in the data folder.
+        var listeners = new EstuaryListeners(options.Listen, adminOptions.Listen, options.HttpListen);
         var caOptions = new CaOptions();
         builder.Configuration.GetSection("Estuary:Ca").Bind(caOptions);
         var raOptions = BindRaOptions(builder.Configuration);
@@ -65,6 +67,7 @@ public static class EstuaryServer
         var adminPassword = await AdminSetup.EnsureAdminAsync(dataDir, store, time, cancellationToken);
 
         builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(material);
         builder.Services.AddSingleton(material.Issuing);
@@ -102,15 +105,16 @@ public static class EstuaryServer
             builder.Services.AddEstuaryAdmin(builder.Configuration, dataDir);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, material));
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, listeners, material));
 
         var app = builder.Build();
         // The CA keys (a PKCS#11 session above all) are released when the server stops, not left to the process exit.
         app.Lifetime.ApplicationStopped.Register(material.Dispose);
+        // First: a path the accepting listener does not serve stops here (one route table per listener).
+        app.UseMiddleware<ListenerGuard>();
         app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();
-        app.UseMiddleware<PlainHttpGuard>();
         app.MapEst();
         app.MapRevocation();
         app.MapEstServerKeyGen();
@@ -125,7 +129,7 @@ public static class EstuaryServer
         PrintSummary(console, options, material, estPassword, labels, storageOptions);
         if (consoleAvailable)
         {
-            AdminSetup.PrintSummary(console, options, adminPassword);
+            AdminSetup.PrintSummary(console, options, listeners.Configured(EstuaryListener.Admin)!, adminPassword);
         }
         else
         {
@@ -134,14 +138,18 @@ public static class EstuaryServer
         return app;
     }
 
-    /// <summary>Starts the server and prints the one "ready" line scripts wait for.</summary>
+    /// <summary>
+    /// Starts the server and prints where the admin listener answers, then the one "ready" line scripts wait
+    /// for; returns the EST listener's address.
+    /// </summary>
     public static async Task<Uri> StartAsync(WebApplication app, TextWriter console, CancellationToken cancellationToken = default)
     {
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<IServerAddressesFeature>()!.Addresses.First(a => a.StartsWith("https:", StringComparison.Ordinal));
-        var uri = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal));
-        RevocationPublication.OnStarted(app.Services, app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses, uri);
+        var listeners = app.Services.GetRequiredService<EstuaryListeners>();
+        var uri = listeners.Address(EstuaryListener.Est)!;
+        RevocationPublication.OnStarted(app.Services, uri, listeners.Address(EstuaryListener.PlainHttp));
+        var admin = listeners.Address(EstuaryListener.Admin)!.GetLeftPart(UriPartial.Authority);
+        await console.WriteLineAsync($"Admin listener: {admin}   (console {EstuaryAdminExtensions.ConsolePath}/, REST API {ApiEndpoints.BasePath}, OpenAPI {EstuaryAdminExtensions.OpenApiPrefix}/v1.json, Prometheus {HealthEndpoints.MetricsPath})");
         await console.WriteLineAsync($"Estuary is ready: {uri.GetLeftPart(UriPartial.Authority)}{EstEndpoints.BasePath}");
         await console.FlushAsync(cancellationToken);
         return uri;
@@ -161,18 +169,14 @@ public static class EstuaryServer
         return ra;
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, EstuaryOptions options, CaMaterial material)
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, EstuaryOptions options, EstuaryListeners listeners, CaMaterial material)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
         kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-        var uri = new Uri(options.Listen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
-        if (uri.Scheme != Uri.UriSchemeHttps)
-        {
-            throw new ArgumentException($"Estuary:Listen '{options.Listen}' must be an https:// URL: EST runs over TLS only (RFC 7030 §3.3)");
-        }
 
+        // The EST and admin listeners share the TLS identity and policy.
         void Https(ListenOptions listen)
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -190,23 +194,7 @@ public static class EstuaryServer
             });
         }
 
-        if (uri.Host is "localhost")
-        {
-            kestrel.ListenLocalhost(uri.Port, Https);
-        }
-        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
-        {
-            kestrel.Listen(ip, uri.Port, Https);
-        }
-        else
-        {
-            throw new ArgumentException($"Estuary:Listen host '{uri.Host}' must be an IP address, localhost or *");
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.HttpListen))
-        {
-            RevocationPublication.ListenPlainHttp(kestrel, options.HttpListen);
-        }
+        listeners.Listen(kestrel, Https);
     }
 
     private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels, StorageOptions storage)

@@ -16,11 +16,15 @@ namespace Estuary.Server;
 /// </summary>
 public static class HealthEndpoints
 {
+    public const string HealthPath = "/healthz";
+    public const string ReadyPath = "/readyz";
+    public const string MetricsPath = "/metrics";
+
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", (HttpContext context) => EstHttp.WriteTextAsync(context, "ok"));
-        app.MapGet("/readyz", ReadyAsync);
-        app.MapGet("/metrics", MetricsAsync);
+        app.MapGet(HealthPath, (HttpContext context) => EstHttp.WriteTextAsync(context, "ok"));
+        app.MapGet(ReadyPath, ReadyAsync);
+        app.MapGet(MetricsPath, MetricsAsync);
         return app;
     }
 

@@ -9,7 +9,10 @@ namespace Estuary.Server;
 /// <summary>The CRL of the issuing CA (RFC 5280 §5), where every issued certificate's cRLDistributionPoints points.</summary>
 public static class RevocationEndpoints
 {
-    public const string CrlPath = "/crl/issuing.crl";
+    /// <summary>Every CRL lives under this path: the current one and one per issuing CA key.</summary>
+    public const string CrlPrefix = "/crl";
+
+    public const string CrlPath = CrlPrefix + "/issuing.crl";
 
     /// <summary>RFC 5280 §4.2.1.13 / RFC 2585 §4.2: a DER CRL over HTTP is application/pkix-crl.</summary>
     public const string CrlMediaType = "application/pkix-crl";

@@ -1,14 +1,12 @@
-using System.Net;
 using Estuary.Ca;
 using Estuary.Ra;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Estuary.Server;
 
 /// <summary>
-/// Where relying parties fetch the CRL and ask OCSP, and the plain-HTTP listener that may serve them.
+/// Where relying parties fetch the CRL and ask OCSP (the EST listener, or the plain-HTTP one that may serve them).
 /// The URLs go into every issued certificate, so they are fixed once the listening ports are known.
 /// </summary>
 public static class RevocationPublication
@@ -37,12 +35,9 @@ public static class RevocationPublication
             new Uri(baseUrl, OcspPath.TrimStart('/')));
 
     /// <summary>Once Kestrel has bound its ports: fixes the URLs and puts them into the issuing CA.</summary>
-    public static void OnStarted(IServiceProvider services, IEnumerable<string> addresses, Uri httpsAddress)
+    public static void OnStarted(IServiceProvider services, Uri httpsAddress, Uri? plain)
     {
         var options = services.GetRequiredService<IOptions<EstuaryOptions>>().Value;
-        var plain = addresses.FirstOrDefault(a => a.StartsWith("http:", StringComparison.Ordinal)) is { } a
-            ? new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal))
-            : null;
         var baseUrl = BaseUrl(options, httpsAddress, plain);
         var urls = services.GetRequiredService<RevocationUrls>();
         urls.PlainHttp = plain;
@@ -50,29 +45,5 @@ public static class RevocationPublication
         urls.Ocsp = new Uri(baseUrl, OcspPath.TrimStart('/'));
         Apply(services.GetRequiredService<CertificateAuthority>(), baseUrl);
         _ = services.GetRequiredService<OcspService>(); // creates or renews the OCSP responder certificate now, not on the first request
-    }
-
-    /// <summary>Adds the plain-HTTP listener of Estuary:HttpListen (http://HOST:PORT).</summary>
-    public static void ListenPlainHttp(KestrelServerOptions kestrel, string httpListen)
-    {
-        var uri = new Uri(httpListen.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal));
-        if (uri.Scheme != Uri.UriSchemeHttp)
-        {
-            throw new ArgumentException($"Estuary:HttpListen '{httpListen}' must be an http:// URL");
-        }
-
-        void Http1(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
-        if (uri.Host is "localhost")
-        {
-            kestrel.ListenLocalhost(uri.Port, Http1);
-        }
-        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip))
-        {
-            kestrel.Listen(ip, uri.Port, Http1);
-        }
-        else
-        {
-            throw new ArgumentException($"Estuary:HttpListen host '{uri.Host}' must be an IP address, localhost or *");
-        }
     }
 }

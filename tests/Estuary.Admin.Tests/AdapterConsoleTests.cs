@@ -13,7 +13,7 @@ namespace Estuary.Admin.Tests;
 /// </summary>
 public sealed class AdapterConsoleTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
-    private static string Url(EstuaryTestServer server, string path) => server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private static string Url(EstuaryTestServer server, string path) => server.AdminUrl(path);
 
     [Fact]
     public async Task An_administrator_creates_an_upstream_adapter_and_a_template_that_issues_through_it()

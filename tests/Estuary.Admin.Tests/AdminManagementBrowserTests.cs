@@ -18,7 +18,7 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
         return json.RootElement.GetProperty("admin").GetProperty("password").GetString()!;
     }
 
-    private static string Url(EstuaryTestServer server, string path) => server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private static string Url(EstuaryTestServer server, string path) => server.AdminUrl(path);
 
     private static async Task LogInAsync(IPage page, EstuaryTestServer server, string username, string password)
     {
@@ -48,7 +48,7 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
             using var certificate = await EstWire.EnrollAsync(est, "CN=stolen-laptop", key);
             var certificateFile = Path.Combine(dir, "ee.pem");
             await File.WriteAllTextAsync(certificateFile, certificate.ExportCertificatePem());
-            var ocsp = $"ocsp -issuer {Path.Combine(server.DataDir, "issuing-ca.pem")} -cert {certificateFile} -url {Url(server, "/ocsp")} -CAfile {server.RootCertificatePath}";
+            var ocsp = $"ocsp -issuer {Path.Combine(server.DataDir, "issuing-ca.pem")} -cert {certificateFile} -url {server.BaseUri.GetLeftPart(UriPartial.Authority)}/ocsp -CAfile {server.RootCertificatePath}";
             var (goodCode, good) = await Processes.RunAsync("openssl", ocsp);
             Assert.True(goodCode == 0, good);
             Assert.Contains(": good", good, StringComparison.Ordinal);

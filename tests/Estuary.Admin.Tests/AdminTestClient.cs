@@ -11,8 +11,8 @@ internal static class AdminTestClient
 {
     public static HttpClient Api(EstuaryTestServer server, string? key = null)
     {
-        var client = server.CreateClient();
-        client.BaseAddress = new Uri(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/api/v1/");
+        var client = server.CreateAdminClient();
+        client.BaseAddress = new Uri(server.AdminUrl(ApiEndpoints.BasePath + "/"));
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

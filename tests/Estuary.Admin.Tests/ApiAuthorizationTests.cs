@@ -120,8 +120,8 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
     [Fact]
     public async Task The_OpenAPI_document_describes_the_API()
     {
-        using var client = server.CreateClient();
-        using var response = await client.GetAsync(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/openapi/v1.json");
+        using var client = server.CreateAdminClient();
+        using var response = await client.GetAsync(server.AdminUrl("/openapi/v1.json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await AdminTestClient.ReadJsonAsync(response);

@@ -20,18 +20,18 @@ public sealed class ApiClientCertificateTests
             using var otherKey = TestCsr.NewP256();
             using var other = await EstWire.EnrollAsync(est, "CN=device-1", otherKey);
 
-            using (var client = server.CreateClient(admin))
+            using (var client = server.CreateAdminClient(admin))
             {
-                client.BaseAddress = new Uri(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/api/v1/");
+                client.BaseAddress = new Uri(server.AdminUrl("/api/v1/"));
                 using var read = await client.GetAsync("ca");
                 Assert.Equal(HttpStatusCode.OK, read.StatusCode);
                 using var write = await client.PostAsync("accounts", AdminTestClient.Json(new { username = "by-cert" }));
                 Assert.Equal(HttpStatusCode.Created, write.StatusCode);
             }
 
-            using (var client = server.CreateClient(other))
+            using (var client = server.CreateAdminClient(other))
             {
-                client.BaseAddress = new Uri(server.BaseUri.GetLeftPart(UriPartial.Authority) + "/api/v1/");
+                client.BaseAddress = new Uri(server.AdminUrl("/api/v1/"));
                 using var refused = await client.GetAsync("ca");
                 Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
                 Assert.Contains("not an administrator certificate", await refused.Content.ReadAsStringAsync());

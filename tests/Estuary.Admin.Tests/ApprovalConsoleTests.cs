@@ -27,7 +27,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
 
     public Task DisposeAsync() => _server.DisposeAsync();
 
-    private string Url(string path) => _server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private string Url(string path) => _server.AdminUrl(path);
 
     [Fact]
     public async Task An_administrator_approves_in_the_console_and_strongSwan_pki_polling_on_202_gets_its_certificate()

@@ -17,7 +17,7 @@ public sealed class ConsoleBrowserTests(ChromiumFixture chromium) : IClassFixtur
         return json.RootElement.GetProperty("admin").GetProperty("password").GetString()!;
     }
 
-    private static string Url(EstuaryTestServer server, string path) => server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private static string Url(EstuaryTestServer server, string path) => server.AdminUrl(path);
 
     private static async Task LogInAsync(IPage page, EstuaryTestServer server, string password)
     {
@@ -182,7 +182,7 @@ public sealed class ConsoleBrowserTests(ChromiumFixture chromium) : IClassFixtur
         await server.InitializeAsync();
         try
         {
-            using var client = server.CreateClient();
+            using var client = server.CreateAdminClient();
             using var login = await client.GetAsync(Url(server, "/admin/login"));
             Assert.Contains("frame-ancestors 'none'", login.Headers.GetValues("Content-Security-Policy").Single());
             Assert.Equal("DENY", login.Headers.GetValues("X-Frame-Options").Single());

@@ -43,7 +43,7 @@ public sealed class PostgresConsoleTests(ChromiumFixture chromium, PostgresClust
         await _a.DisposeAsync();
     }
 
-    private static string Url(EstuaryTestServer server, string path) => server.BaseUri.GetLeftPart(UriPartial.Authority) + path;
+    private static string Url(EstuaryTestServer server, string path) => server.AdminUrl(path);
 
     [Fact]
     public async Task The_server_on_PostgreSQL_serves_the_console_and_API()

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Estuary.Server.Tests;
 
-/// <summary>/healthz, /readyz and /metrics over real TLS.</summary>
+/// <summary>/healthz, /readyz (EST listener) and /metrics (admin listener) over real TLS.</summary>
 public sealed class HealthEndpointTests
 {
     [Fact]
@@ -52,7 +52,8 @@ public sealed class HealthEndpointTests
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, rejected.StatusCode);
         }
 
-        using var response = await anonymous.GetAsync(new Uri(server.BaseUri, "/metrics"));
+        using var admin = server.CreateAdminClient();
+        using var response = await admin.GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -20,8 +20,8 @@ public sealed class PendingApprovalsMetricTests : IAsyncLifetime
 
     private async Task<string> MetricsAsync()
     {
-        using var anonymous = _server.CreateClient();
-        return await anonymous.GetStringAsync(new Uri(_server.BaseUri, "/metrics"));
+        using var anonymous = _server.CreateAdminClient();
+        return await anonymous.GetStringAsync("/metrics");
     }
 
     [Fact]

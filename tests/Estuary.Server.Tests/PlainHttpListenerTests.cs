@@ -40,4 +40,20 @@ public sealed class PlainHttpListenerTests : IAsyncLifetime
         Assert.True(code == 0, output);
         Assert.Contains($"{ee}: good", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/admin/login")]
+    [InlineData("/api/v1/ca")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/metrics")]
+    [InlineData("/healthz")]
+    public async Task The_http_listener_serves_neither_the_console_nor_the_API_nor_metrics_nor_health(string path)
+    {
+        var http = _server.GetRequiredService<RevocationUrls>().PlainHttp!;
+        using var plain = new HttpClient();
+
+        using var response = await plain.GetAsync(new Uri(http, path));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }

@@ -19,6 +19,11 @@ public sealed class EstuaryProcess : IAsyncDisposable
     {
         DataDir = dataDir;
         Port = FreePort();
+        do
+        {
+            AdminPort = FreePort();
+        }
+        while (AdminPort == Port);
     }
 
     public string DataDir { get; }
@@ -27,6 +32,9 @@ public sealed class EstuaryProcess : IAsyncDisposable
     public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     public int Port { get; }
+
+    /// <summary>The admin listener's port (console, REST API, /metrics).</summary>
+    public int AdminPort { get; }
 
     public string EstUrl => $"https://127.0.0.1:{Port}/.well-known/est";
 
@@ -68,7 +76,7 @@ public sealed class EstuaryProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { CliPath, "serve", "--data-dir", DataDir, "--listen", $"https://127.0.0.1:{Port}" }.Concat(extraArgs))
+        foreach (var a in new[] { CliPath, "serve", "--data-dir", DataDir, "--listen", $"https://127.0.0.1:{Port}", "--admin-listen", $"https://127.0.0.1:{AdminPort}" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(a);
         }

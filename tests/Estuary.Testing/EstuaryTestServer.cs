@@ -41,6 +41,9 @@ public class EstuaryTestServer : IAsyncLifetime
     /// <summary>https://127.0.0.1:PORT</summary>
     public Uri BaseUri { get; private set; } = null!;
 
+    /// <summary>https://127.0.0.1:ADMINPORT, the admin listener: console /admin/, REST API /api/v1, /openapi, /metrics.</summary>
+    public Uri AdminBaseUri { get; private set; } = null!;
+
     /// <summary>https://127.0.0.1:PORT/.well-known/est</summary>
     public string EstUrl => BaseUri.GetLeftPart(UriPartial.Authority) + EstEndpoints.BasePath;
 
@@ -70,11 +73,13 @@ public class EstuaryTestServer : IAsyncLifetime
         {
             ["Estuary:DataDir"] = DataDir,
             ["Estuary:Listen"] = Configuration.TryGetValue("Estuary:Listen", out var l) && l is not null ? l : "https://127.0.0.1:0",
+            ["Estuary:Admin:Listen"] = Configuration.TryGetValue("Estuary:Admin:Listen", out var a) && a is not null ? a : "https://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         var output = new StringWriter();
         _app = await EstuaryServer.BuildAsync(ConfigFile, overrides, output);
         BaseUri = await EstuaryServer.StartAsync(_app, output);
+        AdminBaseUri = _app.Services.GetRequiredService<EstuaryListeners>().Address(EstuaryListener.Admin)!;
         StartupOutput = output.ToString();
         RootCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(RootCertificatePath));
         using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDir, InitialCredentials.FileName)));
@@ -95,8 +100,26 @@ public class EstuaryTestServer : IAsyncLifetime
     public T GetRequiredService<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>An HttpClient that trusts only this server's root, optionally presenting a client certificate.</summary>
+    /// <summary>An HttpClient for the EST listener that trusts only this server's root, optionally presenting a client certificate.</summary>
     public HttpClient CreateClient(X509Certificate2? clientCertificate = null, bool basicAuth = false)
+    {
+        var client = new HttpClient(Handler(clientCertificate)) { BaseAddress = new Uri(EstUrl + "/") };
+        if (basicAuth)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(EstUsername + ":" + EstPassword)));
+        }
+
+        return client;
+    }
+
+    /// <summary>An HttpClient for the admin listener (base address <see cref="AdminBaseUri"/>) that trusts only this server's root.</summary>
+    public HttpClient CreateAdminClient(X509Certificate2? clientCertificate = null) =>
+        new(Handler(clientCertificate)) { BaseAddress = AdminBaseUri };
+
+    /// <summary>The admin listener's URL of <paramref name="path"/> ("/admin/login").</summary>
+    public string AdminUrl(string path) => AdminBaseUri.GetLeftPart(UriPartial.Authority) + path;
+
+    private SocketsHttpHandler Handler(X509Certificate2? clientCertificate)
     {
         var handler = new SocketsHttpHandler();
         // Trust this server's root and nothing else; the issuing CA arrives in the TLS handshake.
@@ -108,13 +131,7 @@ public class EstuaryTestServer : IAsyncLifetime
             handler.SslOptions.ClientCertificates = [clientCertificate];
         }
 
-        var client = new HttpClient(handler) { BaseAddress = new Uri(EstUrl + "/") };
-        if (basicAuth)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(EstUsername + ":" + EstPassword)));
-        }
-
-        return client;
+        return handler;
     }
 
     public virtual async Task DisposeAsync()
