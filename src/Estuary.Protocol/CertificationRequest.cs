@@ -210,26 +210,9 @@ public sealed class CertificationRequest
         }
     }
 
-    /// <summary>Reads a DirectoryString (UTF8String, PrintableString, IA5String, BMPString, TeletexString as Latin-1).</summary>
-    public static string ReadDirectoryString(ReadOnlyMemory<byte> encoded)
-    {
-        var reader = new AsnReader(encoded, AsnEncodingRules.DER);
-        var tag = reader.PeekTag();
-        if (tag.TagClass != TagClass.Universal)
-        {
-            throw new EstProtocolException("a CSR string attribute is not a DirectoryString");
-        }
-
-        return (UniversalTagNumber)tag.TagValue switch
-        {
-            UniversalTagNumber.UTF8String => reader.ReadCharacterString(UniversalTagNumber.UTF8String),
-            UniversalTagNumber.PrintableString => reader.ReadCharacterString(UniversalTagNumber.PrintableString),
-            UniversalTagNumber.IA5String => reader.ReadCharacterString(UniversalTagNumber.IA5String),
-            UniversalTagNumber.BMPString => reader.ReadCharacterString(UniversalTagNumber.BMPString),
-            UniversalTagNumber.TeletexString => System.Text.Encoding.Latin1.GetString(reader.ReadOctetString(new Asn1Tag(UniversalTagNumber.TeletexString))),
-            _ => throw new EstProtocolException("a CSR string attribute is not a DirectoryString"),
-        };
-    }
+    /// <summary>Reads a DirectoryString or other ASN.1 string value (see <see cref="DirectoryString"/>; TeletexString as Latin-1).</summary>
+    /// <exception cref="EstProtocolException">Not a string type, or bytes that type does not allow.</exception>
+    public static string ReadDirectoryString(ReadOnlyMemory<byte> encoded) => DirectoryString.Decode(encoded, out _);
 
     private static string ReadAlgorithm(AsnReader reader, out ReadOnlyMemory<byte>? parameters)
     {

@@ -57,14 +57,26 @@ public static class GeneralNames
 
     private static string ReadIa5(ReadOnlyMemory<byte> encoded, int tagNumber)
     {
+        // DER strings are primitive (X.690 §10.2); under DER a constructed one is already an AsnContentException.
         var reader = new AsnReader(encoded, AsnEncodingRules.DER);
-        var text = reader.ReadCharacterString(UniversalTagNumber.IA5String, new Asn1Tag(TagClass.ContextSpecific, tagNumber));
-        if (text.Length == 0)
+        if (!reader.TryReadPrimitiveCharacterStringBytes(new Asn1Tag(TagClass.ContextSpecific, tagNumber), out var contents))
+        {
+            throw new EstProtocolException("subjectAltName holds a name that is not a primitive IA5String");
+        }
+
+        if (contents.Span.IndexOfAnyExceptInRange((byte)0, (byte)0x7F) >= 0)
+        {
+            // IA5String is ASCII. An IDN goes in its A-label (xn--) form (RFC 5280 §7.2); a UTF-8 mailbox is an
+            // SmtpUTF8Mailbox otherName (RFC 9598), not an rfc822Name.
+            throw new EstProtocolException("subjectAltName holds a name that is not IA5String (ASCII); write an IDN in its A-label (xn--) form, RFC 5280 §7.2");
+        }
+
+        if (contents.Length == 0)
         {
             throw new EstProtocolException("subjectAltName holds an empty name");
         }
 
-        return text;
+        return System.Text.Encoding.ASCII.GetString(contents.Span);
     }
 
     private static string ReadIp(ReadOnlyMemory<byte> encoded)
@@ -77,29 +89,4 @@ public static class GeneralNames
 
         return new IPAddress(bytes).ToString();
     }
-}
-
-public enum GeneralNameType
-{
-    Dns,
-    IpAddress,
-    Email,
-    Uri,
-    OtherName,
-    DirectoryName,
-    RegisteredId,
-    Other,
-}
-
-/// <summary>One GeneralName: its type, a display form, and its DER.</summary>
-public sealed record GeneralName(GeneralNameType Type, string Value, ReadOnlyMemory<byte> Encoded)
-{
-    public override string ToString() => Type switch
-    {
-        GeneralNameType.Dns => "DNS:" + Value,
-        GeneralNameType.IpAddress => "IP:" + Value,
-        GeneralNameType.Email => "email:" + Value,
-        GeneralNameType.Uri => "URI:" + Value,
-        _ => Value,
-    };
 }

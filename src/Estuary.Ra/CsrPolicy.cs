@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using Estuary.Ca;
 using Estuary.Protocol;
 using Estuary.Protocol.Asn1;
@@ -7,69 +6,74 @@ namespace Estuary.Ra;
 
 /// <summary>
 /// Checks a CSR against a label's profile and turns it into issuance instructions: key type and size,
-/// subject attributes, SAN types and count. Only what the profile allows reaches the certificate.
+/// subject attributes, SAN types and count, wildcards. Only what the profile allows reaches the certificate.
+/// Reads the <see cref="RequestedCertificate"/> (names decoded and syntax-checked once), never the CSR's bytes.
 /// </summary>
 public static class CsrPolicy
 {
-    public static EstResult<IssuanceInstructions> Apply(Profile profile, CertificationRequest csr, DateTimeOffset now, TimeSpan backdate) =>
-        CheckKey(profile, csr.PublicKey) is { } keyError ? keyError : ApplyNames(profile, csr, csr.SubjectPublicKeyInfo, now, backdate);
+    /// <summary>Subject attribute values longer than this are refused (X.520 upper bounds are 64 to 256).</summary>
+    public const int MaxAttributeLength = 256;
+
+    /// <summary>Decodes the CSR's names (<see cref="RequestedCertificate.Decode"/>) and applies the profile.</summary>
+    public static EstResult<IssuanceInstructions> Apply(Profile profile, CertificationRequest csr, DateTimeOffset now, TimeSpan backdate)
+    {
+        var requested = Decode(csr);
+        return requested.Value is { } decoded ? Apply(profile, decoded, now, backdate) : requested.Error!;
+    }
+
+    public static EstResult<IssuanceInstructions> Apply(Profile profile, RequestedCertificate requested, DateTimeOffset now, TimeSpan backdate) =>
+        CheckKey(profile, requested.PublicKey) is { } keyError ? keyError : ApplyNames(profile, requested, requested.SubjectPublicKeyInfo, now, backdate);
 
     /// <summary>
     /// /serverkeygen (RFC 7030 §4.4.1): the CSR's subject and extensions are the request, its public key is
     /// ignored; the certificate carries <paramref name="generatedKey"/> (a SubjectPublicKeyInfo the server made).
     /// </summary>
-    public static EstResult<IssuanceInstructions> ApplyWithServerGeneratedKey(Profile profile, CertificationRequest csr, ReadOnlyMemory<byte> generatedKey, DateTimeOffset now, TimeSpan backdate) =>
-        ApplyNames(profile, csr, generatedKey, now, backdate);
-
-    private static EstResult<IssuanceInstructions> ApplyNames(Profile profile, CertificationRequest csr, ReadOnlyMemory<byte> subjectPublicKeyInfo, DateTimeOffset now, TimeSpan backdate)
+    public static EstResult<IssuanceInstructions> ApplyWithServerGeneratedKey(Profile profile, CertificationRequest csr, ReadOnlyMemory<byte> generatedKey, DateTimeOffset now, TimeSpan backdate)
     {
-        if (CheckSubject(profile, csr.Subject) is { } subjectError)
+        var requested = Decode(csr);
+        return requested.Value is { } decoded ? ApplyWithServerGeneratedKey(profile, decoded, generatedKey, now, backdate) : requested.Error!;
+    }
+
+    public static EstResult<IssuanceInstructions> ApplyWithServerGeneratedKey(Profile profile, RequestedCertificate requested, ReadOnlyMemory<byte> generatedKey, DateTimeOffset now, TimeSpan backdate) =>
+        ApplyNames(profile, requested, generatedKey, now, backdate);
+
+    /// <summary><see cref="RequestedCertificate.Decode"/> with its refusal as a 400.</summary>
+    public static EstResult<RequestedCertificate> Decode(CertificationRequest csr)
+    {
+        try
+        {
+            return EstResult<RequestedCertificate>.Ok(RequestedCertificate.Decode(csr));
+        }
+        catch (EstProtocolException e)
+        {
+            return EstError.BadRequest(e.Message);
+        }
+    }
+
+    private static EstResult<IssuanceInstructions> ApplyNames(Profile profile, RequestedCertificate requested, ReadOnlyMemory<byte> subjectPublicKeyInfo, DateTimeOffset now, TimeSpan backdate)
+    {
+        if (CheckSubject(profile, requested) is { } subjectError)
         {
             return subjectError;
         }
 
-        if (profile.Template?.CheckNames(csr, profile.Label) is { } templateError)
+        if (CheckSubjectAltNames(profile, requested) is { } sanError)
+        {
+            return sanError;
+        }
+
+        if (profile.Template?.CheckNames(requested, profile.Label) is { } templateError)
         {
             return templateError;
         }
 
         var extensions = new List<CertificateExtension>(profile.FixedExtensions.Count + 1);
-        var san = csr.FindExtension(Oids.SubjectAltName);
-        var subjectEmpty = csr.Subject.Length == 2; // SEQUENCE {} 
-        if (san is not null)
+        if (requested.SubjectAltName is { } san)
         {
-            IReadOnlyList<GeneralName> names;
-            try
-            {
-                names = GeneralNames.Read(san.Value);
-            }
-            catch (EstProtocolException e)
-            {
-                return EstError.BadRequest(e.Message);
-            }
-
-            if (names.Count == 0)
-            {
-                return EstError.BadRequest("the CSR's subjectAltName is empty");
-            }
-
-            if (names.Count > profile.MaxSans)
-            {
-                return EstError.BadRequest($"the CSR requests {names.Count} subject alternative names; label '{profile.Label}' allows at most {profile.MaxSans}");
-            }
-
-            foreach (var name in names)
-            {
-                if (!profile.SanTypes.Contains(name.Type))
-                {
-                    return EstError.BadRequest($"subject alternative name type {name.Type} is not allowed by label '{profile.Label}'");
-                }
-            }
-
             // RFC 5280 §4.2.1.6: with an empty subject the SAN extension is critical.
-            extensions.Add(new CertificateExtension(Oids.SubjectAltName, subjectEmpty, san.Value));
+            extensions.Add(new CertificateExtension(Oids.SubjectAltName, requested.SubjectIsEmpty, san.Value));
         }
-        else if (subjectEmpty)
+        else if (requested.SubjectIsEmpty)
         {
             return EstError.BadRequest("the CSR has neither a subject nor a subjectAltName");
         }
@@ -77,7 +81,7 @@ public static class CsrPolicy
         extensions.AddRange(profile.FixedExtensions);
         return EstResult<IssuanceInstructions>.Ok(new IssuanceInstructions
         {
-            Subject = csr.Subject,
+            Subject = requested.Subject,
             SubjectPublicKeyInfo = subjectPublicKeyInfo,
             NotBefore = now - backdate,
             NotAfter = now + profile.Validity,
@@ -102,45 +106,72 @@ public static class CsrPolicy
         return EstError.BadRequest($"key type {key.Name} is not allowed by label '{profile.Label}' (allowed: {profile.AllowedKeysText})");
     }
 
-    private static EstError? CheckSubject(Profile profile, ReadOnlyMemory<byte> subject)
+    private static EstError? CheckSubject(Profile profile, RequestedCertificate requested)
     {
-        try
+        foreach (var attribute in requested.SubjectAttributes)
         {
-            var rdns = new AsnReader(subject, AsnEncodingRules.DER).ReadSequence();
-            while (rdns.HasData)
+            if (!profile.SubjectAttributeOids.Contains(attribute.Oid))
             {
-                var rdn = rdns.ReadSetOf();
-                while (rdn.HasData)
-                {
-                    var atv = rdn.ReadSequence();
-                    var type = atv.ReadObjectIdentifier();
-                    if (!profile.SubjectAttributeOids.Contains(type))
-                    {
-                        return EstError.BadRequest($"subject attribute {Profile.AttributeName(type)} is not allowed by label '{profile.Label}'");
-                    }
-
-                    var value = atv.ReadEncodedValue();
-                    var text = CertificationRequest.ReadDirectoryString(value);
-                    if (text.Length == 0 || text.Length > 256)
-                    {
-                        return EstError.BadRequest($"subject attribute {Profile.AttributeName(type)} must be 1 to 256 characters");
-                    }
-                }
+                return EstError.BadRequest($"subject attribute {attribute.Name} is not allowed by label '{profile.Label}'");
             }
 
+            if (attribute.Value.Length is 0 or > MaxAttributeLength)
+            {
+                return EstError.BadRequest($"subject attribute {attribute.Name} must be 1 to {MaxAttributeLength} characters");
+            }
+        }
+
+        foreach (var cn in requested.CommonNames)
+        {
+            if (WildcardCommonNameProblem(cn, profile.AllowWildcardDnsNames, profile.Label) is { } problem)
+            {
+                return EstError.BadRequest(problem);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Relying parties that still match host names against the CN (RFC 6125 §6.4.4) read "*.x.example" there
+    /// as a wildcard, so a CN that looks like a host name with a '*' is a wildcard request like a dNSName one.
+    /// </summary>
+    internal static string? WildcardCommonNameProblem(string cn, bool wildcardsAllowed, string label)
+    {
+        if (!cn.Contains('*', StringComparison.Ordinal) || !cn.Contains('.', StringComparison.Ordinal))
+        {
             return null;
         }
-        catch (AsnContentException)
+
+        if (!wildcardsAllowed)
         {
-            return EstError.BadRequest("the CSR subject holds a value that is not a valid string");
+            return $"CN '{cn}' is a wildcard name, which label '{label}' does not issue (AllowWildcardDnsNames is off)";
         }
-        catch (EstProtocolException e)
+
+        return NameSyntax.DnsNameProblem(cn, wildcardLabel: true) is { } problem ? "CN " + problem : null;
+    }
+
+    private static EstError? CheckSubjectAltNames(Profile profile, RequestedCertificate requested)
+    {
+        var names = requested.SubjectAltNames;
+        if (names.Count > profile.MaxSans)
         {
-            return EstError.BadRequest(e.Message);
+            return EstError.BadRequest($"the CSR requests {names.Count} subject alternative names; label '{profile.Label}' allows at most {profile.MaxSans}");
         }
-        catch (System.Text.DecoderFallbackException)
+
+        foreach (var name in names)
         {
-            return EstError.BadRequest("the CSR subject holds a string that is not valid UTF-8");
+            if (!profile.SanTypes.Contains(name.Type))
+            {
+                return EstError.BadRequest($"subject alternative name type {name.Type} is not allowed by label '{profile.Label}'");
+            }
+
+            if (name.IsWildcardDns && !profile.AllowWildcardDnsNames)
+            {
+                return EstError.BadRequest($"wildcard {name} is not allowed by label '{profile.Label}' (AllowWildcardDnsNames is off)");
+            }
         }
+
+        return null;
     }
 }

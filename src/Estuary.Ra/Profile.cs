@@ -8,24 +8,6 @@ namespace Estuary.Ra;
 /// <summary>A label's <see cref="ProfileOptions"/>, validated and compiled once: extension DER and lookup sets ready for every request.</summary>
 public sealed partial class Profile
 {
-    private static readonly Dictionary<string, string> AttributeOids = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["CN"] = "2.5.4.3",
-        ["SN"] = "2.5.4.4",
-        ["SERIALNUMBER"] = "2.5.4.5",
-        ["C"] = "2.5.4.6",
-        ["L"] = "2.5.4.7",
-        ["ST"] = "2.5.4.8",
-        ["STREET"] = "2.5.4.9",
-        ["O"] = "2.5.4.10",
-        ["OU"] = "2.5.4.11",
-        ["T"] = "2.5.4.12",
-        ["GN"] = "2.5.4.42",
-        ["E"] = "1.2.840.113549.1.9.1",
-        ["DC"] = "0.9.2342.19200300.100.1.25",
-        ["UID"] = "0.9.2342.19200300.100.1.1",
-    };
-
     private static readonly Dictionary<string, string> EkuOids = new(StringComparer.OrdinalIgnoreCase)
     {
         ["ServerAuth"] = Oids.ServerAuth,
@@ -56,6 +38,9 @@ public sealed partial class Profile
     public IReadOnlySet<GeneralNameType> SanTypes { get; private init; } = new HashSet<GeneralNameType>();
 
     public int MaxSans { get; private init; }
+
+    /// <summary>Wildcard dNSNames ("*.x.example") may be issued; off unless the label's configuration or template says so.</summary>
+    public bool AllowWildcardDnsNames { get; private init; }
 
     /// <summary>DER CsrAttrs for this label, or null when it asks for nothing (204).</summary>
     public byte[]? CsrAttributes { get; private init; }
@@ -136,7 +121,7 @@ public sealed partial class Profile
         var attributes = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in options.SubjectAttributes)
         {
-            attributes.Add(AttributeOids.TryGetValue(a, out var oid) ? oid : IsDottedOid(a) ? a : throw new ArgumentException($"label '{label}': SubjectAttributes '{a}' is unknown"));
+            attributes.Add(AttributeTypes.Oid(a) is { } oid ? oid : IsDottedOid(a) ? a : throw new ArgumentException($"label '{label}': SubjectAttributes '{a}' is unknown"));
         }
 
         var sanTypes = new HashSet<GeneralNameType>();
@@ -184,6 +169,7 @@ public sealed partial class Profile
             SubjectAttributeOids = attributes,
             SanTypes = sanTypes,
             MaxSans = options.MaxSans,
+            AllowWildcardDnsNames = options.AllowWildcardDnsNames,
             AllowedKeysText = keysText,
             CsrAttributes = options.AdvertiseCsrAttributes || options.RequireProofOfPossessionLinking
                 ? BuildCsrAttributes(curves, rsa, options.MinRsaBits, options.AdvertiseCsrAttributes, options.RequireProofOfPossessionLinking)
@@ -281,6 +267,5 @@ public sealed partial class Profile
     private static bool IsDottedOid(string s) =>
         s.Length > 2 && s.All(c => char.IsAsciiDigit(c) || c == '.') && char.IsAsciiDigit(s[0]) && char.IsAsciiDigit(s[^1]) && s.Contains('.', StringComparison.Ordinal);
 
-    public static string AttributeName(string oid) =>
-        AttributeOids.FirstOrDefault(kv => kv.Value == oid).Key ?? oid;
+    public static string AttributeName(string oid) => AttributeTypes.Name(oid);
 }

@@ -28,6 +28,12 @@ public sealed class ProfileOptions
     /// <summary>At most this many SAN entries.</summary>
     public int MaxSans { get; set; } = 100;
 
+    /// <summary>
+    /// Issue wildcard dNSNames ("*.x.example": '*' as the whole leftmost label, RFC 6125 §6.4.3) and wildcard-looking
+    /// CNs. Off by default: a certificate for every host of a domain is something an operator chooses, not a client.
+    /// </summary>
+    public bool AllowWildcardDnsNames { get; set; }
+
     /// <summary>Answer csrattrs with the key type and SAN wishes of this profile (RFC 9908); false gives 204.</summary>
     public bool AdvertiseCsrAttributes { get; set; } = true;
 

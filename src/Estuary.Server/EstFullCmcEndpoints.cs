@@ -58,6 +58,13 @@ public static class EstFullCmcEndpoints
             await EstHttp.WriteErrorAsync(context, EstError.BadRequest(e.Message), options.Realm);
             return;
         }
+        catch (Exception e) when (CmcRequest.IsMalformedInput(e))
+        {
+            // The decoder turns these into EstProtocolException; should a parser below it find a new way to fail,
+            // the request is still decided here, unauthenticated, as a 400 with a plain reason and never a 500.
+            await EstHttp.WriteErrorAsync(context, EstError.BadRequest("the CMC request cannot be read (RFC 5272 §3.2)"), options.Realm);
+            return;
+        }
 
         var ra = context.RequestServices.GetRequiredService<RegistrationAuthority>();
         var result = await ra.FullCmcAsync(estContext, request, context.RequestServices.GetService<RevocationService>(), context.RequestAborted);

@@ -73,8 +73,26 @@ public sealed class ParserPropertyTests
     [Fact]
     public void A_mutated_CSR_is_refused_with_a_protocol_error_or_still_verifies()
     {
-        Mutations(Csr).Sample(bytes => OnlyProtocolErrors(() => CertificationRequest.Decode(bytes)), iter: Iterations);
+        Mutations(Csr).Sample(bytes => OnlyProtocolErrors(() => RequestedCertificate.Decode(CertificationRequest.Decode(bytes))), iter: Iterations);
         Gen.Byte.Array[0, 400].Sample(bytes => OnlyProtocolErrors(() => CertificationRequest.Decode(bytes)), iter: Iterations);
+    }
+
+    [Fact]
+    public void A_subject_value_of_any_tag_and_bytes_decodes_or_fails_with_a_protocol_error()
+    {
+        Gen.Select(Gen.Byte, Gen.Byte.Array[0, 40]).Sample((tag, contents) =>
+            OnlyProtocolErrors(() => DirectoryString.Decode((byte[])[tag, (byte)contents.Length, .. contents], out _)), iter: Iterations);
+    }
+
+    [Fact]
+    public void Name_syntax_checks_never_throw()
+    {
+        Gen.String[Gen.Char["abz09-.*@:/_ \0\n\u0085\u00e9%[]"], 0, 80].Sample(text =>
+        {
+            NameSyntax.DnsNameProblem(text, wildcardLabel: true);
+            NameSyntax.MailboxProblem(text);
+            NameSyntax.UriProblem(text);
+        }, iter: Iterations);
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed class TemplateRulesTests
     [InlineData("gw-*.site-*.example", "gw-1.site-2.example", true)]
     [InlineData("host.example", "host.example", true)]
     [InlineData("host.example", "xhost.example", false)]
+    [InlineData("*.cameras.example", "*.cameras.example", false)]
+    [InlineData("cam-*.cameras.example", "cam-*.cameras.example", false)]
     public void A_DNS_pattern_star_matches_exactly_one_label(string pattern, string name, bool matches) =>
         Assert.Equal(matches, new NamePattern(pattern, starCrossesDots: false).Matches(name));
 
@@ -24,8 +26,20 @@ public sealed class TemplateRulesTests
     [InlineData("cam-*", "cam-", false)]
     [InlineData("cam-*", "camera-7", false)]
     [InlineData("CN=*.devices.example*", "CN=a.b.devices.example, O=Acme", true)]
+    [InlineData("cam-*", "cam-*", false)]
     public void A_name_pattern_star_matches_any_nonempty_run(string pattern, string name, bool matches) =>
         Assert.Equal(matches, new NamePattern(pattern, starCrossesDots: true).Matches(name));
+
+    [Theory]
+    [InlineData("*.cameras.example", "*.cameras.example", true)]
+    [InlineData("*.cameras.example", "*.CAMERAS.example", true)]
+    [InlineData("*.*.example", "*.cameras.example", true)]
+    [InlineData("*.cameras.example", "*.a.cameras.example", false)]
+    [InlineData("cam-*.cameras.example", "*.cameras.example", false)]
+    [InlineData("host.cameras.example", "*.cameras.example", false)]
+    [InlineData("*.cameras.example", "a.cameras.example", false)]
+    public void A_wildcard_name_matches_only_a_pattern_whose_leftmost_label_is_a_star(string pattern, string wildcard, bool matches) =>
+        Assert.Equal(matches, new NamePattern(pattern, starCrossesDots: false).MatchesWildcard(wildcard));
 
     [Theory]
     [InlineData("10.0.0.0/8", "10.200.1.1", true)]

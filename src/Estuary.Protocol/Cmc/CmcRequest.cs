@@ -36,8 +36,35 @@ public sealed class CmcRequest
     /// <summary>Null when the SignedData signature verified; otherwise why not.</summary>
     public string? SignatureProblem { get; }
 
-    /// <exception cref="EstProtocolException">Not a CMS SignedData holding a PKIData.</exception>
+    /// <exception cref="EstProtocolException">
+    /// Not a CMS SignedData holding a PKIData, or a certificate or key inside it that cannot be read. Nothing
+    /// else escapes: this runs before the client is authenticated, and bad input is a 400, never a 500.
+    /// </exception>
     public static CmcRequest Decode(byte[] contentInfo)
+    {
+        try
+        {
+            return DecodeCore(contentInfo);
+        }
+        catch (Exception e) when (IsMalformedInput(e))
+        {
+            throw new EstProtocolException("the CMC request holds a structure, certificate or key that cannot be read (RFC 5272 §3.2, RFC 5652 §5)", e);
+        }
+    }
+
+    /// <summary>
+    /// What Bouncy Castle and the BCL throw on hostile CMS: their own exception types (Org.BouncyCastle.*),
+    /// CryptographicException, ASN.1 errors, and the argument, cast, format and state errors their decoders
+    /// raise on bytes they did not expect.
+    /// </summary>
+    public static bool IsMalformedInput(Exception e) =>
+        e is not EstProtocolException
+        && (e.GetType().Namespace?.StartsWith("Org.BouncyCastle", StringComparison.Ordinal) == true
+            || e is System.Security.Cryptography.CryptographicException or AsnContentException or ArgumentException
+                or InvalidCastException or InvalidOperationException or FormatException or IOException or OverflowException
+                or IndexOutOfRangeException or KeyNotFoundException);
+
+    private static CmcRequest DecodeCore(byte[] contentInfo)
     {
         CmsSignedData signed;
         byte[] content;
@@ -170,7 +197,7 @@ public sealed class CmcRequest
             var verified = false;
             foreach (var certificate in certificates.EnumerateMatches(signer.SignerID))
             {
-                if (TryVerify(signer, certificate.GetPublicKey()))
+                if (TryVerify(signer, PublicKeyOf(certificate)))
                 {
                     verified = true;
                     signerCertificates.Add(certificate.GetEncoded());
@@ -192,6 +219,19 @@ public sealed class CmcRequest
         }
 
         return null;
+    }
+
+    /// <summary>A carried certificate's key; an unreadable one (an EC point off its curve, say) makes the whole request malformed.</summary>
+    private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(Org.BouncyCastle.X509.X509Certificate certificate)
+    {
+        try
+        {
+            return certificate.GetPublicKey();
+        }
+        catch (Exception e) when (IsMalformedInput(e))
+        {
+            throw new EstProtocolException("a certificate in the CMC request's SignedData has a public key that cannot be read (malformed, or an EC point not on its curve)", e);
+        }
     }
 
     private static bool TryVerify(SignerInformation signer, Org.BouncyCastle.Crypto.AsymmetricKeyParameter key)

@@ -4,11 +4,14 @@ namespace Estuary.Ra;
 /// A simple glob for names in templates: '*' matches any run of characters (for DNS names, one label:
 /// no dot), everything else matches itself, case-insensitively (DNS and email domains are case-insensitive,
 /// RFC 4343). No regular expressions: administrators write these, clients choose the input.
+/// A '*' in the pattern never matches a '*' in the name: "*.cameras.example" allows "a.cameras.example",
+/// not the wildcard "*.cameras.example" (that takes <see cref="MatchesWildcard"/>, where a template allows wildcards).
 /// </summary>
 public sealed class NamePattern
 {
     private readonly string[] _parts;
     private readonly bool _starCrossesDots;
+    private readonly NamePattern? _afterLeadingWildcard;
 
     public NamePattern(string pattern, bool starCrossesDots)
     {
@@ -16,6 +19,10 @@ public sealed class NamePattern
         Text = pattern.Trim();
         _parts = Text.Split('*');
         _starCrossesDots = starCrossesDots;
+        if (Text.Length > 2 && Text.StartsWith("*.", StringComparison.Ordinal))
+        {
+            _afterLeadingWildcard = new NamePattern(Text[2..], starCrossesDots);
+        }
     }
 
     public string Text { get; }
@@ -35,6 +42,15 @@ public sealed class NamePattern
 
         return MatchFrom(value, _parts[0].Length, 1, value.Length - _parts[^1].Length);
     }
+
+    /// <summary>
+    /// Whether the wildcard name "*.rest" stays inside this pattern: the pattern's leftmost label is '*' and
+    /// the rest of it matches "rest", so every name the wildcard covers is one the pattern allows
+    /// ("*.cameras.example" allows "*.cameras.example"; "cam-*.cameras.example" does not).
+    /// </summary>
+    public bool MatchesWildcard(string wildcardName) =>
+        wildcardName.Length > 2 && wildcardName.StartsWith("*.", StringComparison.Ordinal)
+        && _afterLeadingWildcard is not null && _afterLeadingWildcard.Matches(wildcardName[2..]);
 
     /// <summary>Matches parts[index..^1] inside value[start..end], each star taking at least one character.</summary>
     private bool MatchFrom(string value, int start, int index, int end)
@@ -57,7 +73,9 @@ public sealed class NamePattern
     }
 
     private bool StarFits(string value, int start, int end) =>
-        end > start && (_starCrossesDots || value.AsSpan(start, end - start).IndexOf('.') < 0);
+        end > start
+        && value.AsSpan(start, end - start).IndexOf('*') < 0
+        && (_starCrossesDots || value.AsSpan(start, end - start).IndexOf('.') < 0);
 
     public override string ToString() => Text;
 }

@@ -91,6 +91,7 @@ public static class TemplateCompiler
             Ips = ips,
             Emails = Clean(template.EmailPatterns).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
             Uris = Clean(template.UriPatterns).Select(p => new NamePattern(p, starCrossesDots: true)).ToList(),
+            AllowWildcardDnsNames = template.AllowWildcardDnsNames,
             RequireApproval = template.RequireApproval,
             ProofOfPossession = template.ProofOfPossession,
             ServerKeyGeneration = template.ServerKeyGeneration,
@@ -101,6 +102,7 @@ public static class TemplateCompiler
             ValidityDays = template.ValidityDays,
             MinRsaBits = template.MinRsaBits,
             MaxSans = template.MaxSans,
+            AllowWildcardDnsNames = template.AllowWildcardDnsNames,
             AdvertiseCsrAttributes = template.AdvertiseCsrAttributes,
             // The template's flags drive the RFC 7030 features built into the RA (§4.2.3, §3.5, §4.4).
             RequireApproval = template.RequireApproval,

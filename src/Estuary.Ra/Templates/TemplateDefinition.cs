@@ -41,6 +41,12 @@ public sealed class TemplateDefinition
     /// <summary>DNS SAN patterns ("*.devices.example": '*' matches one DNS label); empty forbids DNS names.</summary>
     public IList<string> DnsPatterns { get; set; } = [];
 
+    /// <summary>
+    /// Wildcard dNSNames ("*.devices.example", RFC 6125 §6.4.3) may be issued where a DNS pattern starting with
+    /// "*." covers them. Off by default: without it a pattern's '*' stands for one ordinary label, never a literal '*'.
+    /// </summary>
+    public bool AllowWildcardDnsNames { get; set; }
+
     /// <summary>IP SAN ranges in CIDR form ("10.0.0.0/8", "::/0"); empty forbids IP addresses.</summary>
     public IList<string> IpRanges { get; set; } = [];
 

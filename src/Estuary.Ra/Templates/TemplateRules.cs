@@ -1,17 +1,11 @@
-using System.Formats.Asn1;
-using Estuary.Protocol;
-using Estuary.Protocol.Asn1;
-
 namespace Estuary.Ra;
 
 /// <summary>
 /// The parts of a managed template that the configuration profile has no notion of: who may use it and
 /// which names a CSR may carry. Compiled once per change; checked by the RA on every request.
 /// </summary>
-public sealed class TemplateRules
+public sealed partial class TemplateRules
 {
-    private const string CommonNameOid = "2.5.4.3";
-
     public required string TemplateName { get; init; }
 
     public required string Adapter { get; init; }
@@ -38,6 +32,9 @@ public sealed class TemplateRules
     public IReadOnlyList<NamePattern> Emails { get; init; } = [];
 
     public IReadOnlyList<NamePattern> Uris { get; init; } = [];
+
+    /// <summary>Wildcard dNSNames ("*.x.example", RFC 6125 §6.4.3) may be issued where a DNS pattern covers them; off by default.</summary>
+    public bool AllowWildcardDnsNames { get; init; }
 
     public bool RequireApproval { get; init; }
 
@@ -80,85 +77,5 @@ public sealed class TemplateRules
             ? CertificateLabels.Contains(issuedLabel)
             : CertificateSubjects.Count > 0 && OwnLabels.Contains(issuedLabel);
         return fromAllowedLabel && (CertificateSubjects.Count == 0 || CertificateSubjects.Any(p => p.Matches(certificate.SubjectName)));
-    }
-
-    /// <summary>The CN and subjectAltName rules (the profile has already checked attribute and SAN types).</summary>
-    public EstError? CheckNames(CertificationRequest csr, string label)
-    {
-        if (CommonName is not null)
-        {
-            var cns = ReadCommonNames(csr.Subject);
-            if (cns.Count == 0)
-            {
-                return EstError.BadRequest($"template '{TemplateName}' (label '{label}') needs a CN matching '{CommonName}'");
-            }
-
-            if (cns.FirstOrDefault(cn => !CommonName.Matches(cn)) is { } bad)
-            {
-                return EstError.BadRequest($"CN '{bad}' does not match '{CommonName}' required by template '{TemplateName}'");
-            }
-        }
-
-        if (csr.FindExtension(Oids.SubjectAltName) is not { } san)
-        {
-            return null;
-        }
-
-        IReadOnlyList<GeneralName> names;
-        try
-        {
-            names = GeneralNames.Read(san.Value);
-        }
-        catch (EstProtocolException e)
-        {
-            return EstError.BadRequest(e.Message);
-        }
-
-        foreach (var name in names)
-        {
-            var allowed = name.Type switch
-            {
-                GeneralNameType.Dns => Dns.Any(p => p.Matches(name.Value)),
-                GeneralNameType.IpAddress => Ips.Any(r => r.Contains(name.Value)),
-                GeneralNameType.Email => Emails.Any(p => p.Matches(name.Value)),
-                GeneralNameType.Uri => Uris.Any(p => p.Matches(name.Value)),
-                _ => false,
-            };
-            if (!allowed)
-            {
-                return EstError.BadRequest($"subject alternative name {name} is not allowed by template '{TemplateName}' (label '{label}')");
-            }
-        }
-
-        return null;
-    }
-
-    private static List<string> ReadCommonNames(ReadOnlyMemory<byte> subject)
-    {
-        var found = new List<string>();
-        try
-        {
-            var rdns = new AsnReader(subject, AsnEncodingRules.DER).ReadSequence();
-            while (rdns.HasData)
-            {
-                var rdn = rdns.ReadSetOf();
-                while (rdn.HasData)
-                {
-                    var atv = rdn.ReadSequence();
-                    var type = atv.ReadObjectIdentifier();
-                    var value = atv.ReadEncodedValue();
-                    if (type == CommonNameOid)
-                    {
-                        found.Add(CertificationRequest.ReadDirectoryString(value));
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is AsnContentException or EstProtocolException or System.Text.DecoderFallbackException)
-        {
-            // CsrPolicy has already refused an unreadable subject; nothing more to find here.
-        }
-
-        return found;
     }
 }

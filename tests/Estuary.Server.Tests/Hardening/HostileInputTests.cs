@@ -60,6 +60,9 @@ public sealed class HostileInputTests : IAsyncLifetime
         yield return ("thousands of SANs", B64(TestCsr.Create("CN=sans", key, Enumerable.Range(0, 1500).Select(i => $"dns:h{i}.x").ToArray())), "application/pkcs10");
         yield return ("invalid UTF-8 in subject", B64(CsrWithRawSubject(key, [0x30, 0x0E, 0x31, 0x0C, 0x30, 0x0A, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x03, 0xC3, 0x28, 0xFF])), "application/pkcs10");
         yield return ("duplicate extension", B64(DuplicateExtensionCsr(key)), "application/pkcs10");
+        yield return ("newline in CN", B64(CsrWithRawSubject(key, [0x30, 0x0E, 0x31, 0x0C, 0x30, 0x0A, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0C, 0x03, 0x61, 0x0A, 0x62])), "application/pkcs10");
+        yield return ("CN that is an INTEGER", B64(CsrWithRawSubject(key, [0x30, 0x0C, 0x31, 0x0A, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x02, 0x01, 0x07])), "application/pkcs10");
+        yield return ("two @ in rfc822Name", B64(TestCsr.Create("CN=at", key, "email:a@b@x.example")), "application/pkcs10");
         yield return ("huge body", new byte[1_000_000], "application/pkcs10");
     }
 
