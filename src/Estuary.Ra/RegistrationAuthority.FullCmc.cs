@@ -27,16 +27,31 @@ public sealed partial class RegistrationAuthority
     /// label and the authentication are HTTP matters. transactionId is echoed and senderNonce answered with
     /// recipientNonce and a fresh senderNonce (RFC 5272 §6.6), whatever the outcome.
     /// </summary>
-    public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, RevocationService? revocations, CancellationToken cancellationToken)
+    public Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, CmcRequest request, RevocationService? revocations, CancellationToken cancellationToken) =>
+        FullCmcAsync(context, () => EstResult<CmcRequest>.Ok(request), revocations, cancellationToken);
+
+    /// <summary>
+    /// /fullcmc with the CMS still undecoded: the label and the EST authentication (TLS or Basic, RFC 7030 §3.3, which
+    /// do not depend on the body) come first, and <paramref name="decode"/> — the edge's CMC parser — runs only for an
+    /// authenticated client, so that an anonymous one never reaches the CMS parser (its errors are 400s).
+    /// </summary>
+    public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, Func<EstResult<CmcRequest>> decode, RevocationService? revocations, CancellationToken cancellationToken)
     {
-        // The door is passed once per PKIData: as an enrollment when it carries certification requests, else as a
-        // revocation (each revokeRequest target is then decided on its own, RegistrationAuthority.CmcRevocation).
-        var operation = request.Requests.Count > 0 ? EstOperation.FullCmcEnroll : EstOperation.FullCmcRevoke;
-        var identified = await IdentifyAsync(operation, context, cancellationToken);
-        if (identified.Value is not { } admission)
+        var identified = await IdentifyAsync(EstOperation.FullCmcEnroll, context, cancellationToken);
+        if (identified.Value is not { } identifiedAdmission)
         {
             return identified.Error!;
         }
+
+        var decoded = decode();
+        if (decoded.Value is not { } request)
+        {
+            return decoded.Error!;
+        }
+
+        // The door is passed once per PKIData: as an enrollment when it carries certification requests, else as a
+        // revocation (each revokeRequest target is then decided on its own, RegistrationAuthority.CmcRevocation).
+        var admission = identifiedAdmission with { Operation = request.Requests.Count > 0 ? EstOperation.FullCmcEnroll : EstOperation.FullCmcRevoke };
 
         // The label and the EST authentication are HTTP matters (404, 401, 403); a refusal of an authenticated client
         // is answered in CMC, so that it can read which body parts failed and why.

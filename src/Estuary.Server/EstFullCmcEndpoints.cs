@@ -47,27 +47,10 @@ public static class EstFullCmcEndpoints
             return;
         }
 
-        CmcRequest request;
-        try
-        {
-            request = CmcRequest.Decode(EstBase64.Decode(body));
-        }
-        catch (EstProtocolException e)
-        {
-            // Not parseable as CMC: there is no bodyPartID to answer in CMC, so HTTP answers.
-            await EstHttp.WriteErrorAsync(context, EstError.BadRequest(e.Message), options.Realm);
-            return;
-        }
-        catch (Exception e) when (CmcRequest.IsMalformedInput(e))
-        {
-            // The decoder turns these into EstProtocolException; should a parser below it find a new way to fail,
-            // the request is still decided here, unauthenticated, as a 400 with a plain reason and never a 500.
-            await EstHttp.WriteErrorAsync(context, EstError.BadRequest("the CMC request cannot be read (RFC 5272 §3.2)"), options.Realm);
-            return;
-        }
-
+        // The RA authenticates the client before it asks for the decoded CMS (RFC 7030 §3.3 authentication does not
+        // depend on the body): an anonymous client never reaches the CMC parser.
         var ra = context.RequestServices.GetRequiredService<RegistrationAuthority>();
-        var result = await ra.FullCmcAsync(estContext, request, context.RequestServices.GetService<RevocationService>(), context.RequestAborted);
+        var result = await ra.FullCmcAsync(estContext, () => Decode(body), context.RequestServices.GetService<RevocationService>(), context.RequestAborted);
         if (result.Value is not { } outcome)
         {
             await EstHttp.WriteErrorAsync(context, result.Error!, options.Realm);
@@ -78,5 +61,24 @@ public static class EstFullCmcEndpoints
             ?? throw new InvalidOperationException("the RA signing certificate is not loaded");
         var response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer, outcome.Controls);
         await EstHttp.WriteBase64Async(context, EstMediaTypes.CmcResponse, response, Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, EstBase64.IsWrapped(body)));
+    }
+
+    /// <summary>Not parseable as CMC: there is no bodyPartID to answer in CMC, so HTTP answers 400 with the reason.</summary>
+    private static EstResult<CmcRequest> Decode(byte[] body)
+    {
+        try
+        {
+            return EstResult<CmcRequest>.Ok(CmcRequest.Decode(EstBase64.Decode(body)));
+        }
+        catch (EstProtocolException e)
+        {
+            return EstError.BadRequest(e.Message);
+        }
+        catch (Exception e) when (CmcRequest.IsMalformedInput(e))
+        {
+            // The decoder turns these into EstProtocolException; should a parser below it find a new way to fail,
+            // the request is still a 400 with a plain reason and never a 500.
+            return EstError.BadRequest("the CMC request cannot be read (RFC 5272 §3.2)");
+        }
     }
 }

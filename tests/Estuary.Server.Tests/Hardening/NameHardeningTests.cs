@@ -140,13 +140,24 @@ public sealed class NameHardeningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unauthenticated_fullcmc_whose_signer_certificate_has_an_off_curve_point_gets_400()
+    public async Task A_fullcmc_whose_signer_certificate_has_an_off_curve_point_gets_400_and_an_anonymous_one_never_reaches_the_parser()
     {
-        using var client = _server.CreateClient();
-        var content = new StringContent(Convert.ToBase64String(FullCmcWithOffCurveSigner()));
-        content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/pkcs7-mime; smime-type=CMC-request");
+        HttpContent Content()
+        {
+            var content = new StringContent(Convert.ToBase64String(FullCmcWithOffCurveSigner()));
+            content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/pkcs7-mime; smime-type=CMC-request");
+            return content;
+        }
 
-        using var response = await client.PostAsync("fullcmc", content);
+        using (var anonymous = _server.CreateClient())
+        using (var refused = await anonymous.PostAsync("fullcmc", Content()))
+        {
+            // Authentication comes before the CMS parser (RFC 7030 §3.3 does not depend on the body).
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var client = _server.CreateClient(basicAuth: true);
+        using var response = await client.PostAsync("fullcmc", Content());
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("public key that cannot be read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
