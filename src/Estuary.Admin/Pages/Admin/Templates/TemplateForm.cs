@@ -51,6 +51,8 @@ public sealed class TemplateForm
 
     public bool ServerKeyGeneration { get; set; }
 
+    public bool AllowWildcardDnsNames { get; set; }
+
     public bool AdvertiseCsrAttributes { get; set; }
 
     public static TemplateForm From(TemplateDefinition t) => new()
@@ -78,6 +80,7 @@ public sealed class TemplateForm
         RequireApproval = t.RequireApproval,
         ProofOfPossession = t.ProofOfPossession,
         ServerKeyGeneration = t.ServerKeyGeneration,
+        AllowWildcardDnsNames = t.AllowWildcardDnsNames,
         AdvertiseCsrAttributes = t.AdvertiseCsrAttributes,
     };
 
@@ -107,6 +110,7 @@ public sealed class TemplateForm
         RequireApproval = RequireApproval,
         ProofOfPossession = ProofOfPossession,
         ServerKeyGeneration = ServerKeyGeneration,
+        AllowWildcardDnsNames = AllowWildcardDnsNames,
         AdvertiseCsrAttributes = AdvertiseCsrAttributes,
     };
 
