@@ -9,10 +9,6 @@ namespace Estuary.Server.Tests;
 /// </summary>
 public sealed class DataFolderModeTests
 {
-    private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode OwnerFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode Loose = UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
     [Fact]
     public async Task A_first_start_and_an_enrollment_leave_every_file_0600_and_every_folder_0700_including_the_sqlite_wal()
     {
@@ -27,7 +23,7 @@ public sealed class DataFolderModeTests
             // SQLite creates these beside the database; with the server running they are there.
             Assert.True(File.Exists(Path.Combine(server.DataDir, "estuary.db-wal")));
             Assert.True(File.Exists(Path.Combine(server.DataDir, "estuary.db-shm")));
-            Assert.Empty(LooserThanOwnerOnly(server.DataDir));
+            Assert.Empty(DataFolderModes.LooserThanOwnerOnly(server.DataDir));
         }
         finally
         {
@@ -43,19 +39,17 @@ public sealed class DataFolderModeTests
         try
         {
             await server.StopAsync();
-            // What an older version left behind: every folder 0755, every file 0644.
-            Loosen(server.DataDir);
             Directory.CreateDirectory(Path.Combine(server.DataDir, "retired"));
             await File.WriteAllTextAsync(Path.Combine(server.DataDir, "retired", "notes.txt"), "kept by an operator\n");
-            File.SetUnixFileMode(Path.Combine(server.DataDir, "retired", "notes.txt"), OwnerFile | Loose);
-            Assert.NotEmpty(LooserThanOwnerOnly(server.DataDir));
+            DataFolderModes.Loosen(server.DataDir);
+            Assert.NotEmpty(DataFolderModes.LooserThanOwnerOnly(server.DataDir));
 
             await server.StartAsync();
             using var client = server.CreateClient(basicAuth: true);
             using var key = TestCsr.NewP256();
             using var enrolled = await EstWire.EnrollAsync(client, "CN=modes-upgrade", key);
 
-            Assert.Empty(LooserThanOwnerOnly(server.DataDir));
+            Assert.Empty(DataFolderModes.LooserThanOwnerOnly(server.DataDir));
             var line = Assert.Single(server.StartupOutput.Split('\n'), l => l.StartsWith("Data folder: removed group/other access", StringComparison.Ordinal));
             Assert.Contains(server.DataDir, line, StringComparison.Ordinal);
         }
@@ -70,40 +64,20 @@ public sealed class DataFolderModeTests
     {
         var server = new EstuaryTestServer();
         Directory.CreateDirectory(server.DataDir);
-        File.SetUnixFileMode(server.DataDir, OwnerFolder | Loose | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         var readme = Path.Combine(server.DataDir, "README.txt");
         await File.WriteAllTextAsync(readme, "prepared by configuration management\n");
-        File.SetUnixFileMode(readme, OwnerFile | Loose);
+        DataFolderModes.Loosen(server.DataDir);
         await server.InitializeAsync();
         try
         {
-            Assert.Equal(OwnerFolder, File.GetUnixFileMode(server.DataDir));
-            Assert.Equal(OwnerFile, File.GetUnixFileMode(readme));
-            Assert.Empty(LooserThanOwnerOnly(server.DataDir));
+            Assert.Equal(DataFolderModes.OwnerFolder, File.GetUnixFileMode(server.DataDir));
+            Assert.Equal(DataFolderModes.OwnerFile, File.GetUnixFileMode(readme));
+            Assert.Empty(DataFolderModes.LooserThanOwnerOnly(server.DataDir));
             Assert.Contains("README.txt", server.StartupOutput, StringComparison.Ordinal);
         }
         finally
         {
             await server.DisposeAsync();
-        }
-    }
-
-    /// <summary>Every entry (the folder itself included) that is not exactly 0600 (file) or 0700 (folder), with its mode.</summary>
-    internal static List<string> LooserThanOwnerOnly(string dataDir)
-    {
-        var entries = new List<FileSystemInfo> { new DirectoryInfo(dataDir) };
-        entries.AddRange(new DirectoryInfo(dataDir).EnumerateFileSystemInfos("*", SearchOption.AllDirectories));
-        return [.. entries
-            .Where(e => e.LinkTarget is null && e.UnixFileMode != (e is DirectoryInfo ? OwnerFolder : OwnerFile))
-            .Select(e => $"{Path.GetRelativePath(dataDir, e.FullName)} {Convert.ToString((int)e.UnixFileMode, 8)}")];
-    }
-
-    private static void Loosen(string dataDir)
-    {
-        File.SetUnixFileMode(dataDir, OwnerFolder | Loose | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        foreach (var entry in new DirectoryInfo(dataDir).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
-        {
-            entry.UnixFileMode = entry is DirectoryInfo ? OwnerFolder | Loose | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : OwnerFile | Loose;
         }
     }
 }
