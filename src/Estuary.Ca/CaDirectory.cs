@@ -22,7 +22,7 @@ public static class CaDirectory
 
     public static CaMaterial LoadOrCreate(string dataDirectory, CaOptions options, TimeProvider time)
     {
-        Directory.CreateDirectory(dataDirectory);
+        SecureFile.CreateDirectory(dataDirectory);
         var passphrase = ResolvePassphrase(dataDirectory, options, out var passphraseSource);
         var rootPath = Path.Combine(dataDirectory, RootCertificateFile);
         var created = false;
@@ -119,7 +119,7 @@ public static class CaDirectory
         }
 
         var generated = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        SecureFile.WriteAllText(path, generated + "\n", secret: true);
+        SecureFile.WriteAllText(path, generated + "\n");
         return generated;
     }
 
@@ -146,9 +146,9 @@ public static class CaDirectory
 
         WriteKey(Path.Combine(dir, RootKeyFile), rootKey, passphrase);
         WriteKey(Path.Combine(dir, IssuingKeyFile), issuingKey, passphrase);
-        SecureFile.WriteAllText(Path.Combine(dir, IssuingCertificateFile), issuing.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(Path.Combine(dir, IssuingCertificateFile), issuing.ExportCertificatePem() + "\n");
         // The root certificate is written last: its presence marks a complete hierarchy.
-        SecureFile.WriteAllText(Path.Combine(dir, RootCertificateFile), root.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(Path.Combine(dir, RootCertificateFile), root.ExportCertificatePem() + "\n");
     }
 
     private static CertificateRequest CaRequest(X500DistinguishedName subject, AsymmetricAlgorithm key, HashAlgorithmName hash, int? pathLength)
@@ -209,12 +209,12 @@ public static class CaDirectory
         var notAfter = now.AddDays(397) < issuing.Certificate.NotAfter ? now.AddDays(397) : new DateTimeOffset(issuing.Certificate.NotAfter.ToUniversalTime());
         using var certificate = request.Create(issuing.Certificate.SubjectName, issuing.SigningKey.CreateSignatureGenerator(), now.AddMinutes(-5), notAfter, SerialNumber.Next());
         WriteKey(keyPath, key, passphrase);
-        SecureFile.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n" + issuing.Certificate.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n" + issuing.Certificate.ExportCertificatePem() + "\n");
         return X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath);
     }
 
     internal static void WriteKey(string path, AsymmetricAlgorithm key, string passphrase) =>
-        SecureFile.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n", secret: true);
+        SecureFile.WriteAllText(path, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n");
 
     /// <summary>Loads an encrypted PKCS#8 PEM key (ECDSA or RSA).</summary>
     public static AsymmetricAlgorithm LoadKey(string path, string passphrase)

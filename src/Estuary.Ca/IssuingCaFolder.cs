@@ -201,7 +201,7 @@ public static class IssuingCaFolder
             var target = Path.Combine(dataDirectory, RootRollover.RetiredFolder, now.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture) + "-issuing-" + Path.GetFileName(directory));
             try
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                SecureFile.CreateDirectory(Path.GetDirectoryName(target)!);
                 Directory.Move(directory, target);
                 retired.Add(Path.GetFileName(directory));
             }

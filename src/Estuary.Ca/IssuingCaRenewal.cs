@@ -77,7 +77,7 @@ public static partial class IssuingCaRenewal
                 using var newKey = session.Generate(newLabel, KeyAlgorithm.Parse(options.IssuingKeyAlgorithm));
                 issued = CaCertificates.Create(name, newKey.PublicKey, root.SubjectName, rootKey, root, 0, now.AddMinutes(-5), notAfter);
                 KeepPrevious(dataDirectory, previousDirectory, current, keyFile: null, keyLabel: currentLabel);
-                SecureFile.WriteAllText(F(IssuingCaFolder.KeyLabelFile), newLabel + "\n", secret: false);
+                SecureFile.WriteAllText(F(IssuingCaFolder.KeyLabelFile), newLabel + "\n");
             }
             finally
             {
@@ -102,7 +102,7 @@ public static partial class IssuingCaRenewal
         }
 
         // Written last: a reader that sees the new certificate finds its key in place (and checks that it matches).
-        SecureFile.WriteAllText(F(CaDirectory.IssuingCertificateFile), issued.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(F(CaDirectory.IssuingCertificateFile), issued.ExportCertificatePem() + "\n");
         IssuingCaFolder.RetireExpired(dataDirectory, now);
         return issued;
     }
@@ -149,14 +149,14 @@ public static partial class IssuingCaRenewal
 
     private static void KeepPrevious(string dataDirectory, string previousDirectory, X509Certificate2 current, string? keyFile, string? keyLabel)
     {
-        Directory.CreateDirectory(previousDirectory);
+        SecureFile.CreateDirectory(previousDirectory);
         if (keyFile is not null)
         {
             File.Copy(keyFile, Path.Combine(previousDirectory, CaDirectory.IssuingKeyFile), overwrite: true);
         }
         else
         {
-            SecureFile.WriteAllText(Path.Combine(previousDirectory, IssuingCaFolder.KeyLabelFile), keyLabel + "\n", secret: false);
+            SecureFile.WriteAllText(Path.Combine(previousDirectory, IssuingCaFolder.KeyLabelFile), keyLabel + "\n");
         }
 
         // Its OCSP responder goes along, so that answers about its certificates keep the same signer.
@@ -169,7 +169,7 @@ public static partial class IssuingCaRenewal
         }
 
         // The certificate last: its presence marks a complete previous CA.
-        SecureFile.WriteAllText(Path.Combine(previousDirectory, CaDirectory.IssuingCertificateFile), current.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(Path.Combine(previousDirectory, CaDirectory.IssuingCertificateFile), current.ExportCertificatePem() + "\n");
     }
 
     private static FileStream AcquireLock(string path, TimeProvider time)
@@ -178,7 +178,7 @@ public static partial class IssuingCaRenewal
         {
             try
             {
-                return new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+                return new FileStream(path, SecureFile.OwnerOnly(new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1, Options = FileOptions.DeleteOnClose }));
             }
             catch (IOException) when (attempt == 0 && File.Exists(path) && time.GetUtcNow().UtcDateTime - File.GetLastWriteTimeUtc(path) > StaleLock)
             {

@@ -80,7 +80,7 @@ public sealed class OcspSigningIdentity : IDisposable
     /// <summary>Issues a new responder certificate and key and stores them in <paramref name="directory"/>.</summary>
     public static OcspSigningIdentity Issue(CaMaterial material, CertificateAuthority issuing, string directory, TimeSpan validity, TimeProvider time)
     {
-        Directory.CreateDirectory(directory);
+        SecureFile.CreateDirectory(directory);
         var now = time.GetUtcNow();
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(new X500DistinguishedName("CN=Estuary OCSP Responder, O=Estuary"), key, HashAlgorithmName.SHA256);
@@ -96,7 +96,7 @@ public sealed class OcspSigningIdentity : IDisposable
         var notAfter = now + validity < issuerNotAfter ? now + validity : issuerNotAfter;
         using var issued = request.Create(issuing.Certificate.SubjectName, issuing.SigningKey.CreateSignatureGenerator(), now.AddMinutes(-5), notAfter, SerialNumber.Next());
         CaDirectory.WriteKey(Path.Combine(directory, KeyFile), key, material.KeyPassphrase);
-        SecureFile.WriteAllText(Path.Combine(directory, CertificateFile), issued.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(Path.Combine(directory, CertificateFile), issued.ExportCertificatePem() + "\n");
         return new OcspSigningIdentity(X509CertificateLoader.LoadCertificate(issued.RawData), key);
     }
 

@@ -26,7 +26,7 @@ public static class Pkcs11Hierarchy
             0,
             now.AddMinutes(-5),
             now.AddDays(Math.Min(options.IssuingValidityDays, options.RootValidityDays - 1)));
-        SecureFile.WriteAllText(Path.Combine(dataDirectory, CaDirectory.IssuingCertificateFile), issuing.ExportCertificatePem() + "\n", secret: false);
-        SecureFile.WriteAllText(Path.Combine(dataDirectory, CaDirectory.RootCertificateFile), root.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(Path.Combine(dataDirectory, CaDirectory.IssuingCertificateFile), issuing.ExportCertificatePem() + "\n");
+        SecureFile.WriteAllText(Path.Combine(dataDirectory, CaDirectory.RootCertificateFile), root.ExportCertificatePem() + "\n");
     }
 }

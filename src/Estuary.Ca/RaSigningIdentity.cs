@@ -45,8 +45,8 @@ public static class RaSigningIdentity
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing.Certificate, true, false));
         var notAfter = now.AddDays(397) < issuing.Certificate.NotAfter ? now.AddDays(397) : new DateTimeOffset(issuing.Certificate.NotAfter.ToUniversalTime());
         using var certificate = request.Create(issuing.Certificate.SubjectName, issuing.SigningKey.CreateSignatureGenerator(), now.AddMinutes(-5), notAfter, SerialNumber.Next());
-        SecureFile.WriteAllText(keyPath, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n", secret: true);
-        SecureFile.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(keyPath, key.ExportEncryptedPkcs8PrivateKeyPem(passphrase, KeyEncryption) + "\n");
+        SecureFile.WriteAllText(certPath, certificate.ExportCertificatePem() + "\n");
         return X509Certificate2.CreateFromEncryptedPemFile(certPath, passphrase, keyPath);
     }
 }

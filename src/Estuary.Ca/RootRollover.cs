@@ -109,11 +109,11 @@ public sealed class RootRollover : IDisposable
 
         CaDirectory.WriteKey(F(NewRootKeyFile), newRootKeyMaterial, passphrase);
         CaDirectory.WriteKey(F(NewIssuingKeyFile), newIssuingKeyMaterial, passphrase);
-        SecureFile.WriteAllText(F(NewIssuingCertificateFile), newIssuing.ExportCertificatePem() + "\n", secret: false);
-        SecureFile.WriteAllText(F(NewWithOldFile), newWithOld.ExportCertificatePem() + "\n", secret: false);
-        SecureFile.WriteAllText(F(OldWithNewFile), oldWithNew.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(F(NewIssuingCertificateFile), newIssuing.ExportCertificatePem() + "\n");
+        SecureFile.WriteAllText(F(NewWithOldFile), newWithOld.ExportCertificatePem() + "\n");
+        SecureFile.WriteAllText(F(OldWithNewFile), oldWithNew.ExportCertificatePem() + "\n");
         // Written last: its presence marks a complete rollover set.
-        SecureFile.WriteAllText(F(NewRootCertificateFile), newRoot.ExportCertificatePem() + "\n", secret: false);
+        SecureFile.WriteAllText(F(NewRootCertificateFile), newRoot.ExportCertificatePem() + "\n");
     }
 
     /// <summary>
@@ -130,7 +130,7 @@ public sealed class RootRollover : IDisposable
         }
 
         var retired = Path.Combine(dataDirectory, RetiredFolder, time.GetUtcNow().ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(retired);
+        SecureFile.CreateDirectory(retired);
         foreach (var name in new[] { CaDirectory.RootCertificateFile, CaDirectory.RootKeyFile, CaDirectory.IssuingCertificateFile, CaDirectory.IssuingKeyFile, NewWithOldFile, OldWithNewFile, OcspSigningIdentity.CertificateFile, OcspSigningIdentity.KeyFile })
         {
             if (File.Exists(F(name)))

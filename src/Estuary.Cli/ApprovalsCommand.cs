@@ -1,28 +1,27 @@
 using System.CommandLine;
 using Estuary.Ra;
 using Estuary.Storage;
-using Estuary.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 
 namespace Estuary.Cli;
 
 /// <summary>
 /// `estuary approvals list|approve ID|reject ID --reason TEXT`: decide enrollments held for approval
-/// (RFC 7030 §4.2.3) on the data folder's database. Safe while the server runs (SQLite WAL); the client's
-/// next repeat collects the certificate.
+/// (RFC 7030 §4.2.3) in the configured store (the data folder's SQLite database, or PostgreSQL; see
+/// <see cref="StorageFlags"/>). Safe while the server runs; the client's next repeat collects the certificate.
 /// </summary>
 internal static class ApprovalsCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data folder holding estuary.db. Default ./estuary-data; key Estuary:DataDir", Recursive = true };
+        var storage = new StorageFlags(recursive: true);
         var all = new Option<bool>("--all") { Description = "List requests in every status, not only pending ones" };
         var id = new Argument<long>("ID") { Description = "The request id shown by `estuary approvals list`" };
         var rejectId = new Argument<long>("ID") { Description = "The request id shown by `estuary approvals list`" };
         var reason = new Option<string>("--reason") { Description = "Why (shown to the client in the 403)", Required = true };
 
         var list = new Command("list", "List held enrollment requests (pending only unless --all).") { all };
-        list.SetAction((result, cancellationToken) => RunAsync(result.GetValue(dataDir), async queue =>
+        list.SetAction((result, cancellationToken) => RunAsync(storage, result, async queue =>
         {
             var requests = await queue.ListAsync(result.GetValue(all) ? null : PendingRequestStatus.Pending, 1000, cancellationToken);
             if (requests.Count == 0)
@@ -41,17 +40,19 @@ internal static class ApprovalsCommand
             }
 
             return 0;
-        }));
+        }, cancellationToken));
 
         var approve = new Command("approve", "Approve a pending request; the client's next repeat gets the certificate.") { id };
-        approve.SetAction((result, cancellationToken) => RunAsync(result.GetValue(dataDir), async queue =>
-            Report(await queue.ApproveAsync(result.GetValue(id), Actor, cancellationToken), "approved")));
+        approve.SetAction((result, cancellationToken) => RunAsync(storage, result, async queue =>
+            Report(await queue.ApproveAsync(result.GetValue(id), Actor, cancellationToken), "approved"), cancellationToken));
 
         var reject = new Command("reject", "Reject a pending request; the client's repeats get 403 with the reason.") { rejectId, reason };
-        reject.SetAction((result, cancellationToken) => RunAsync(result.GetValue(dataDir), async queue =>
-            Report(await queue.RejectAsync(result.GetValue(rejectId), Actor, result.GetValue(reason)!, cancellationToken), "rejected")));
+        reject.SetAction((result, cancellationToken) => RunAsync(storage, result, async queue =>
+            Report(await queue.RejectAsync(result.GetValue(rejectId), Actor, result.GetValue(reason)!, cancellationToken), "rejected"), cancellationToken));
 
-        return new Command("approvals", "Decide enrollments held for approval (RFC 7030 §4.2.3).") { dataDir, list, approve, reject };
+        var command = new Command("approvals", "Decide enrollments held for approval (RFC 7030 §4.2.3).") { list, approve, reject };
+        storage.AddTo(command);
+        return command;
     }
 
     private static string Actor => "cli:" + Environment.UserName;
@@ -68,25 +69,22 @@ internal static class ApprovalsCommand
         return 1;
     }
 
-    private static async Task<int> RunAsync(string? dataDirFlag, Func<ApprovalQueue, Task<int>> action)
+    private static async Task<int> RunAsync(StorageFlags flags, ParseResult result, Func<ApprovalQueue, Task<int>> action, CancellationToken cancellationToken)
     {
-        // The same sources as `estuary serve` (appsettings.json, environment), so that the pending
-        // lifetime and the data folder agree with the server's.
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.GetFullPath("appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = new RaOptions();
-        configuration.GetSection("Estuary").Bind(options);
-        var dataDir = Path.GetFullPath(dataDirFlag ?? configuration["Estuary:DataDir"] ?? "estuary-data");
-        var database = Path.Combine(dataDir, "estuary.db");
-        if (!File.Exists(database))
+        // The same sources and store factory as `estuary serve`, so that the pending lifetime and the store
+        // (SQLite in the data folder, or PostgreSQL) agree with the server's.
+        try
         {
-            await Console.Error.WriteLineAsync($"estuary approvals: no database at {database} (use --data-dir)");
-            return 2;
+            var settings = flags.Bind(result);
+            var options = new RaOptions();
+            settings.Configuration.GetSection("Estuary").Bind(options);
+            await using var store = await StorageFlags.OpenExistingAsync(settings, "estuary approvals", Console.Error, cancellationToken);
+            return store is null ? 2 : await action(new ApprovalQueue(store, TimeProvider.System, options));
         }
-
-        await using var store = await SqliteStore.OpenAsync(database);
-        return await action(new ApprovalQueue(store, TimeProvider.System, options));
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or StorageUnavailableException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync("estuary approvals: " + e.Message);
+            return e is StorageUnavailableException ? 3 : 2;
+        }
     }
 }

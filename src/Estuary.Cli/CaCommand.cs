@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Estuary.Ca;
 
 namespace Estuary.Cli;
 
@@ -21,4 +22,16 @@ internal static class CaCommand
         Description = "Data folder (CA, database). Default $Estuary__DataDir or ./estuary-data",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Estuary__DataDir") ?? "estuary-data",
     };
+
+    /// <summary>
+    /// Tightens a data folder a verb is about to change (0700/0600, umask 077); a missing one is left for the verb to
+    /// report ("no CA in …") rather than created empty.
+    /// </summary>
+    public static void SecureExisting(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            DataFolder.Secure(directory, Console.Error);
+        }
+    }
 }

@@ -53,6 +53,7 @@ internal static class CaInitCommand
 
             try
             {
+                DataFolder.Secure(directory, Console.Error);
                 using var material = CaDirectory.LoadOrCreate(directory, options, TimeProvider.System);
                 Console.WriteLine($"created the CA in {directory}");
                 Console.WriteLine($"  root CA     {material.Root.Subject} ({material.RootCertificatePath})");

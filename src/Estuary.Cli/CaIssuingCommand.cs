@@ -25,6 +25,7 @@ internal static class CaIssuingCommand
             var directory = Path.GetFullPath(result.GetValue(dataDir)!);
             try
             {
+                CaCommand.SecureExisting(directory);
                 using var issued = IssuingCaRenewal.Renew(directory, options, result.GetValue(subject), TimeProvider.System)!;
                 Console.WriteLine($"renewed the issuing CA in {directory}");
                 Console.WriteLine($"  new issuing CA  {issued.Subject}, key {KeyIdentifier(issued)}, valid until {issued.NotAfter.ToUniversalTime():yyyy-MM-dd}");

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using Estuary.Ra;
-using Estuary.Storage.Sqlite;
+using Estuary.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Estuary.Cli;
 
 /// <summary>
-/// `estuary ca revoke SERIAL --reason REASON`: records the revocation in the data folder's database with an
-/// audit event. A running server re-signs its CRL on its next recheck (Estuary:Revocation:RecheckInterval);
+/// `estuary ca revoke SERIAL --reason REASON`: records the revocation with an audit event in the configured store
+/// (the data folder's SQLite database, or PostgreSQL; see <see cref="StorageFlags"/>). A running server re-signs its CRL on its next recheck (Estuary:Revocation:RecheckInterval);
 /// its OCSP answers from the database at once.
 /// </summary>
 internal static class CaRevokeCommand
@@ -20,8 +20,9 @@ internal static class CaRevokeCommand
             Description = "RFC 5280 CRLReason: " + string.Join(", ", RevocationReasons.Names),
             DefaultValueFactory = _ => "unspecified",
         };
-        var dataDir = CaCommand.DataDirOption();
-        var command = new Command("revoke", "Revoke a certificate this CA issued.") { serial, reason, dataDir };
+        var storage = new StorageFlags();
+        var command = new Command("revoke", "Revoke a certificate this CA issued.") { serial, reason };
+        storage.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (!RevocationReasons.TryParse(result.GetValue(reason)!, out var code))
@@ -30,14 +31,12 @@ internal static class CaRevokeCommand
                 return 2;
             }
 
-            var database = Path.Combine(Path.GetFullPath(result.GetValue(dataDir)!), "estuary.db");
-            if (!File.Exists(database))
+            await using var store = await Open(storage, result, cancellationToken);
+            if (store is null)
             {
-                await Console.Error.WriteLineAsync($"estuary ca revoke: no database at {database} (wrong --data-dir?)");
                 return 2;
             }
 
-            await using var store = await SqliteStore.OpenAsync(database, cancellationToken);
             var service = new RevocationService(store, TimeProvider.System, NullLogger<RevocationService>.Instance);
             var outcome = await service.RevokeAsync(result.GetValue(serial)!, code, "cli:" + Environment.UserName, cancellationToken);
             if (outcome.Value is not { } revoked)
@@ -53,5 +52,18 @@ internal static class CaRevokeCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<IEstuaryStore?> Open(StorageFlags storage, ParseResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StorageFlags.OpenExistingAsync(storage.Bind(result), "estuary ca revoke", Console.Error, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or StorageUnavailableException or Npgsql.NpgsqlException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync("estuary ca revoke: " + e.Message);
+            return null;
+        }
     }
 }

@@ -20,6 +20,7 @@ internal static class CaRolloverCommand
             var options = new CaOptions();
             new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Estuary:Ca").Bind(options);
             var directory = Path.GetFullPath(result.GetValue(dataDir)!);
+            CaCommand.SecureExisting(directory);
             RootRollover.Begin(directory, options, result.GetValue(rootSubject)!, result.GetValue(issuingSubject)!, TimeProvider.System);
             Console.WriteLine($"root rollover begun in {directory}: new root {RootRollover.NewRootCertificateFile}, links {RootRollover.NewWithOldFile} and {RootRollover.OldWithNewFile}");
             Console.WriteLine("restart the server to publish them in /cacerts; set Estuary:Ca:IssueUnderNewRoot=true to issue under the new root");
@@ -28,7 +29,9 @@ internal static class CaRolloverCommand
         var finish = new Command("finish", "Retire the old root: the new root and issuing CA become the current ones.") { finishDir };
         finish.SetAction(result => Run("finish", () =>
         {
-            var retired = RootRollover.Finish(Path.GetFullPath(result.GetValue(finishDir)!), TimeProvider.System);
+            var directory = Path.GetFullPath(result.GetValue(finishDir)!);
+            CaCommand.SecureExisting(directory);
+            var retired = RootRollover.Finish(directory, TimeProvider.System);
             Console.WriteLine($"root rollover finished; the old root, issuing CA and links are in {retired}; restart the server");
         }));
         command.Subcommands.Add(begin);

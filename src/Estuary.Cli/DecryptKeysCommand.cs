@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
+using Estuary.Ca;
 using Estuary.Ra;
 using Estuary.Server;
 using Estuary.Storage;
-using Microsoft.Extensions.Configuration;
 
 namespace Estuary.Cli;
 
@@ -17,8 +17,7 @@ internal static class DecryptKeysCommand
 {
     public static Command Create()
     {
-        var dataDir = new Option<string?>("--data-dir") { Description = "Data folder (estuary.db and decrypt-keys.key). Default ./estuary-data; key Estuary:DataDir", Recursive = true };
-        var config = new Option<string?>("--config") { Description = "A JSON configuration file (same keys as appsettings.json)", Recursive = true };
+        var storage = new StorageFlags(recursive: true);
         var account = new Option<string>("--account") { Description = "EST account (HTTP Basic user name) the key belongs to", Required = true };
         var keyId = new Option<string>("--key-id") { Description = "The DecryptKeyIdentifier value as hex (openssl cms -secretkeyid)", Required = true };
         var keyFile = new Option<string>("--key-file") { Description = "File holding the AES key (16, 24 or 32 bytes) as hex text or raw bytes", Required = true };
@@ -42,15 +41,13 @@ internal static class DecryptKeysCommand
                 return 2;
             }
 
-            var configuration = Configuration(result.GetValue(config), result.GetValue(dataDir));
-            var options = new EstuaryOptions();
-            configuration.GetSection("Estuary").Bind(options);
-            var storage = new StorageOptions();
-            configuration.GetSection("Estuary:Storage").Bind(storage);
-            var folder = Path.GetFullPath(options.DataDir);
             try
             {
-                await using var store = await EstuaryStores.OpenAsync(storage, folder, cancellationToken);
+                // decrypt-keys.key lives in the data folder whichever store holds the accounts.
+                var settings = storage.Bind(result);
+                var folder = settings.DataDir;
+                DataFolder.Secure(folder, stderr);
+                await using var store = await EstuaryStores.OpenAsync(settings.Storage, folder, cancellationToken);
                 var protection = new ServerKeyProtection(store, null, [], new DecryptKeyProtector(folder), TimeProvider.System);
                 var name = result.GetValue(account)!;
                 if (!await protection.SetAccountKeyAsync(name, id, key, "cli:" + Environment.UserName, cancellationToken))
@@ -73,7 +70,9 @@ internal static class DecryptKeysCommand
             }
         });
 
-        return new Command("decrypt-keys", "Symmetric keys for the encrypted return of server-generated keys (RFC 7030 §4.4.1.1).") { dataDir, config, set };
+        var command = new Command("decrypt-keys", "Symmetric keys for the encrypted return of server-generated keys (RFC 7030 §4.4.1.1).") { set };
+        storage.AddTo(command);
+        return command;
     }
 
     /// <summary>Hex text (openssl rand -hex 32) or the raw key bytes.</summary>
@@ -84,24 +83,5 @@ internal static class DecryptKeysCommand
         var key = text.Length is 32 or 48 or 64 && text.All(char.IsAsciiHexDigit) ? Convert.FromHexString(text) : bytes;
         CryptographicOperations.ZeroMemory(bytes);
         return key.Length is 16 or 24 or 32 ? key : throw new ArgumentException($"{path}: an AES key is 16, 24 or 32 bytes (or 32, 48, 64 hex digits)");
-    }
-
-    private static IConfigurationRoot Configuration(string? file, string? dataDir)
-    {
-        var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables();
-        if (file is not null)
-        {
-            builder.AddJsonFile(Path.GetFullPath(file), optional: false);
-        }
-
-        var overrides = new Dictionary<string, string?>();
-        if (dataDir is not null)
-        {
-            overrides["Estuary:DataDir"] = dataDir;
-        }
-
-        return builder.AddInMemoryCollection(overrides).Build();
     }
 }

@@ -55,6 +55,7 @@ public static class EstuaryServer
 
         var dataDir = Path.GetFullPath(options.DataDir);
         options.DataDir = dataDir;
+        DataFolder.Secure(dataDir, console); // 0700/0600 and umask 077 before anything is written (issue 12 item 7)
         var time = TimeProvider.System;
         var material = CaDirectory.LoadOrCreate(dataDir, caOptions, time);
         var storageOptions = new StorageOptions();

@@ -41,6 +41,6 @@ public static class InitialCredentials
         var path = Path.Combine(dataDir, FileName);
         var root = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? [] : [];
         root[entry] = new JsonObject { ["username"] = username, ["password"] = password };
-        SecureFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", secret: true);
+        SecureFile.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
     }
 }

@@ -28,6 +28,7 @@ public sealed partial class SqliteStore : IEstuaryStore
     /// <summary>Opens (creating if needed) the database file and applies pending migrations.</summary>
     public static async Task<SqliteStore> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
+        CreateOwnerOnly(path);
         var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -41,6 +42,33 @@ public sealed partial class SqliteStore : IEstuaryStore
         await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;", cancellationToken);
         await MigrateAsync(writer, cancellationToken);
         return new SqliteStore(connectionString, writer) { Path = path };
+    }
+
+    /// <summary>
+    /// Creates a missing database file empty (a valid empty SQLite database) with mode 0600 before SQLite opens it.
+    /// SQLite itself would create it 0644 minus the umask; and it creates -wal and -shm with the mode of the
+    /// database file (os_unix.c, findCreateFileMode), so a 0600 database keeps its WAL and shared memory 0600 too.
+    /// </summary>
+    private static void CreateOwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using var created = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another process created it first: SQLite opens that one.
+        }
     }
 
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
