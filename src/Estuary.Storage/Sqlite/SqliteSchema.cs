@@ -130,5 +130,12 @@ internal static class SqliteSchema
         );
         CREATE INDEX certificates_requested_by ON certificates(requested_by, issued_at);
         """,
+
+        // 7: administrators' security stamp: sessions carry it, a password reset, disable or logout replaces it.
+        // Existing administrators get a random one (their open sessions, which carry none, end).
+        """
+        ALTER TABLE admin_users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        UPDATE admin_users SET security_stamp = lower(hex(randomblob(32)));
+        """,
     ];
 }
