@@ -10,13 +10,23 @@ public sealed class AdminOptions
     public string Listen { get; set; } = "https://127.0.0.1:8444";
 
     /// <summary>
-    /// Subjects (RFC 4514 as .NET prints them, e.g. "CN=ops-admin") of TLS client certificates issued by this
-    /// CA that may use the REST API with write scope, instead of an API key.
+    /// SHA-256 fingerprints (hex of the DER certificate; colons, spaces and case do not matter) of TLS client
+    /// certificates that may use the REST API with write scope instead of an API key. A fingerprint names one
+    /// certificate and its key, which an EST client cannot reproduce, unlike a subject it may request.
     /// </summary>
-    public IList<string> ClientCertificateSubjects { get; } = [];
+    public IList<string> ClientCertificateFingerprints { get; } = [];
 
     /// <summary>How long a console login lasts without activity.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// How many login attempts (POST /admin/login) one client address may make per <see cref="LoginAttemptWindow"/>,
+    /// on top of the per-administrator lockout; further attempts get 429 with Retry-After. Zero turns it off.
+    /// </summary>
+    public int LoginAttemptsPerAddress { get; set; } = 10;
+
+    /// <summary>The window of <see cref="LoginAttemptsPerAddress"/>; attempts come back evenly over it.</summary>
+    public TimeSpan LoginAttemptWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How often each node checks the stored templates for changes made through another node (several nodes

@@ -29,9 +29,19 @@ public static class EstuaryAdminExtensions
     /// <summary>Registers the console's services. <paramref name="dataDir"/> keeps the cookie-protection keys.</summary>
     public static IServiceCollection AddEstuaryAdmin(this IServiceCollection services, IConfiguration configuration, string dataDir)
     {
+        // Refuse to start rather than silently drop a setting that used to grant administrator access.
+        if (configuration.GetSection("Estuary:Admin:ClientCertificateSubjects").Exists())
+        {
+            throw new ArgumentException(
+                "Estuary:Admin:ClientCertificateSubjects was removed (an EST client could request a listed subject); register each administrator certificate by its SHA-256 fingerprint in Estuary:Admin:ClientCertificateFingerprints instead");
+        }
+
         var options = new AdminOptions();
         configuration.GetSection("Estuary:Admin").Bind(options);
         services.AddSingleton(options);
+        services.AddSingleton(new AdminClientCertificates(options.ClientCertificateFingerprints));
+        AdminLoginRateLimiter.Validate(options);
+        services.AddSingleton(_ => new AdminLoginRateLimiter(options));
         services.AddSingleton(sp => (IManagementStore)sp.GetRequiredService<IEstuaryStore>());
         services.AddSingleton<TemplateService>();
         services.AddSingleton<AccountService>();
@@ -98,7 +108,10 @@ public static class EstuaryAdminExtensions
         return services;
     }
 
-    /// <summary>Maps /admin, /api/v1 and /openapi/v1.json, with security headers on every console and API response.</summary>
+    /// <summary>
+    /// Maps /admin, /api/v1 and /openapi/v1.json, with security headers on every console and API response and
+    /// the CSRF guard (<see cref="ApiWriteGuard"/>) on API writes.
+    /// </summary>
     public static WebApplication MapEstuaryAdmin(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -115,6 +128,7 @@ public static class EstuaryAdminExtensions
 
             return next(context);
         });
+        app.UseMiddleware<ApiWriteGuard>();
         app.MapGet(ConsolePath + "/site.css", () => Results.Text(ConsoleStyle.Css, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
         app.MapRazorPages();
         app.MapEstuaryApi();

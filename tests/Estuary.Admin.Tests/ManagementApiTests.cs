@@ -105,9 +105,9 @@ public sealed class ManagementApiTests(EstuaryTestServer server) : IClassFixture
         using var disable = await api.PatchAsync("admins/api-dave", AdminTestClient.Json(new { enabled = false }));
         Assert.Equal(HttpStatusCode.OK, disable.StatusCode);
         Assert.False((await AdminTestClient.ReadJsonAsync(disable)).GetProperty("enabled").GetBoolean());
-        var (success, reason) = await admins.LoginAsync("api-dave", password, "test", default);
-        Assert.False(success);
-        Assert.Contains("disabled", reason, StringComparison.Ordinal);
+        var login = await admins.LoginAsync("api-dave", password, "test", default);
+        Assert.False(login.Success);
+        Assert.Contains("disabled", login.Reason, StringComparison.Ordinal);
 
         using var reset = await api.PostAsync("admins/api-dave/password", null);
         var newPassword = (await AdminTestClient.ReadJsonAsync(reset)).GetProperty("password").GetString()!;

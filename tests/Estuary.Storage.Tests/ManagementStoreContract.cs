@@ -49,7 +49,7 @@ public abstract class ManagementStoreContract : IAsyncLifetime
         IssuedAt = T0.AddMinutes(minutes),
     };
 
-    private static AdminUser Admin(string name) => new() { Username = name, PasswordHash = "hash-" + name, CreatedAt = T0 };
+    private static AdminUser Admin(string name) => new() { Username = name, PasswordHash = "hash-" + name, CreatedAt = T0, SecurityStamp = "stamp-" + name };
 
     [Fact]
     public async Task A_template_is_created_replaced_and_deleted_each_with_its_audit_event()
@@ -132,10 +132,14 @@ public abstract class ManagementStoreContract : IAsyncLifetime
         Assert.Equal(0, await m.CountAdminsAsync(None));
         Assert.True(await m.InsertAdminAsync(Admin("admin"), Audit("admin.created", "admin"), None));
         Assert.False(await m.InsertAdminAsync(Admin("admin"), Audit("admin.created", "admin again"), None));
-        await m.SetAdminLoginStateAsync("admin", 3, T0.AddMinutes(15), Audit("admin.login-failed", "wrong"), None);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(new AdminLoginState(i + 1, null, false), await m.RecordAdminLoginFailureAsync("admin", 5, T0.AddMinutes(15), Audit("admin.login-failed", "wrong"), Audit("admin.locked", "locked"), None));
+        }
 
+        Assert.Null(await m.RecordAdminLoginFailureAsync("nobody", 5, T0.AddMinutes(15), Audit("admin.login-failed", "nobody"), Audit("admin.locked", "nobody"), None));
         var found = await m.FindAdminAsync("admin", None);
-        Assert.Equal(Admin("admin") with { FailedLogins = 3, LockedUntil = T0.AddMinutes(15) }, found);
+        Assert.Equal(Admin("admin") with { FailedLogins = 3 }, found);
         Assert.True(found!.Enabled);
         Assert.Null(await m.FindAdminAsync("nobody", None));
         Assert.Equal(1, await m.CountAdminsAsync(None));
@@ -148,15 +152,15 @@ public abstract class ManagementStoreContract : IAsyncLifetime
         await m.InsertAdminAsync(Admin("alice"), Audit("admin.created", "alice"), None);
         await m.InsertAdminAsync(Admin("bob"), Audit("admin.created", "bob"), None);
 
-        Assert.True(await m.SetAdminEnabledAsync("bob", false, Audit("admin.disabled", "bob off"), None));
-        Assert.False(await m.SetAdminEnabledAsync("alice", false, Audit("admin.disabled", "alice off"), None));
-        Assert.False(await m.SetAdminEnabledAsync("nobody", true, Audit("admin.enabled", "nobody on"), None));
+        Assert.True(await m.SetAdminEnabledAsync("bob", false, "stamp-bob-false", Audit("admin.disabled", "bob off"), None));
+        Assert.False(await m.SetAdminEnabledAsync("alice", false, "stamp-alice-false", Audit("admin.disabled", "alice off"), None));
+        Assert.False(await m.SetAdminEnabledAsync("nobody", true, "stamp-nobody-true", Audit("admin.enabled", "nobody on"), None));
 
         var admins = await m.ListAdminsAsync(None);
         Assert.Equal(["alice", "bob"], admins.Select(a => a.Username));
         Assert.Equal([true, false], admins.Select(a => a.Enabled));
-        Assert.True(await m.SetAdminEnabledAsync("bob", true, Audit("admin.enabled", "bob on"), None));
-        Assert.True(await m.SetAdminEnabledAsync("alice", false, Audit("admin.disabled", "alice off at last"), None));
+        Assert.True(await m.SetAdminEnabledAsync("bob", true, "stamp-bob-true", Audit("admin.enabled", "bob on"), None));
+        Assert.True(await m.SetAdminEnabledAsync("alice", false, "stamp-alice-false", Audit("admin.disabled", "alice off at last"), None));
         var details = (await store.ListAuditAsync(20, None)).Select(e => e.Detail).ToList();
         Assert.Equal(["alice off at last", "bob on", "bob off", "bob", "alice"], details);
     }
@@ -169,8 +173,8 @@ public abstract class ManagementStoreContract : IAsyncLifetime
         await m.InsertAdminAsync(Admin("bob"), Audit("admin.created", "bob"), None);
 
         var results = await Task.WhenAll(
-            Task.Run(() => m.SetAdminEnabledAsync("alice", false, Audit("admin.disabled", "alice"), None)),
-            Task.Run(() => m.SetAdminEnabledAsync("bob", false, Audit("admin.disabled", "bob"), None)));
+            Task.Run(() => m.SetAdminEnabledAsync("alice", false, "stamp-alice-false", Audit("admin.disabled", "alice"), None)),
+            Task.Run(() => m.SetAdminEnabledAsync("bob", false, "stamp-bob-false", Audit("admin.disabled", "bob"), None)));
 
         Assert.Single(results, r => r);
         Assert.Single(await m.ListAdminsAsync(None), a => a.Enabled);
@@ -181,15 +185,73 @@ public abstract class ManagementStoreContract : IAsyncLifetime
     {
         var (_, m) = await OpenAsync();
         await m.InsertAdminAsync(Admin("alice"), Audit("admin.created", "alice"), None);
-        await m.SetAdminLoginStateAsync("alice", 0, T0.AddMinutes(15), Audit("admin.locked", "alice locked"), None);
+        Assert.True((await m.RecordAdminLoginFailureAsync("alice", 1, T0.AddMinutes(15), Audit("admin.login-failed", "alice"), Audit("admin.locked", "alice locked"), None))!.LockedNow);
 
-        Assert.True(await m.SetAdminPasswordAsync("alice", "new-hash", Audit("admin.password", "alice pw"), None));
-        Assert.False(await m.SetAdminPasswordAsync("nobody", "x", Audit("admin.password", "nobody"), None));
+        Assert.True(await m.SetAdminPasswordAsync("alice", "new-hash", "stamp-new", Audit("admin.password", "alice pw"), None));
+        Assert.False(await m.SetAdminPasswordAsync("nobody", "x", "stamp-x", Audit("admin.password", "nobody"), None));
 
         var alice = await m.FindAdminAsync("alice", None);
         Assert.Equal("new-hash", alice!.PasswordHash);
+        Assert.Equal("stamp-new", alice.SecurityStamp);
         Assert.Null(alice.LockedUntil);
         Assert.Equal(0, alice.FailedLogins);
+    }
+
+    [Fact]
+    public async Task Concurrent_failed_logins_each_count_and_the_lock_then_refuses_a_success()
+    {
+        var (store, m) = await OpenAsync();
+        await m.InsertAdminAsync(Admin("alice"), Audit("admin.created", "alice"), None);
+        var until = T0.AddMinutes(15);
+
+        // Twelve wrong passwords at once against a limit of five: each one counts, whatever the interleaving.
+        var states = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() =>
+            m.RecordAdminLoginFailureAsync("alice", 5, until, Audit("admin.login-failed", $"wrong {i}"), Audit("admin.locked", $"locked {i}"), None))));
+
+        Assert.Equal(2, states.Count(s => s!.LockedNow));
+        var alice = await m.FindAdminAsync("alice", None);
+        Assert.Equal(2, alice!.FailedLogins);
+        Assert.Equal(until, alice.LockedUntil);
+        Assert.False(await m.RecordAdminLoginSuccessAsync("alice", T0, Audit("admin.login", "right while locked"), None));
+        var kinds = (await store.ListAuditAsync(20, None)).Select(e => e.Kind).ToList();
+        Assert.Equal(2, kinds.Count(k => k == "admin.locked"));
+        Assert.Equal(10, kinds.Count(k => k == "admin.login-failed"));
+        Assert.DoesNotContain("admin.login", kinds);
+    }
+
+    [Fact]
+    public async Task A_success_after_the_lock_expires_clears_the_failure_count()
+    {
+        var (_, m) = await OpenAsync();
+        await m.InsertAdminAsync(Admin("alice"), Audit("admin.created", "alice"), None);
+        await m.RecordAdminLoginFailureAsync("alice", 1, T0.AddMinutes(15), Audit("admin.login-failed", "a"), Audit("admin.locked", "locked"), None);
+        await m.RecordAdminLoginFailureAsync("alice", 5, T0.AddMinutes(15), Audit("admin.login-failed", "b"), Audit("admin.locked", "locked"), None);
+
+        Assert.True(await m.RecordAdminLoginSuccessAsync("alice", T0.AddMinutes(15), Audit("admin.login", "right after the lock"), None));
+        Assert.False(await m.RecordAdminLoginSuccessAsync("nobody", T0, Audit("admin.login", "nobody"), None));
+
+        var alice = await m.FindAdminAsync("alice", None);
+        Assert.Equal(0, alice!.FailedLogins);
+        Assert.Null(alice.LockedUntil);
+    }
+
+    [Fact]
+    public async Task The_security_stamp_is_stored_and_replaced_by_disable_and_logout()
+    {
+        var (_, m) = await OpenAsync();
+        await m.InsertAdminAsync(Admin("alice"), Audit("admin.created", "alice"), None);
+        await m.InsertAdminAsync(Admin("bob"), Audit("admin.created", "bob"), None);
+        Assert.Equal("stamp-alice", (await m.FindAdminAsync("alice", None))!.SecurityStamp);
+
+        Assert.True(await m.SetAdminEnabledAsync("alice", false, "stamp-disabled", Audit("admin.disabled", "alice off"), None));
+        Assert.Equal("stamp-disabled", (await m.FindAdminAsync("alice", None))!.SecurityStamp);
+        Assert.True(await m.SetAdminSecurityStampAsync("bob", "stamp-logout", Audit("admin.logout", "bob out"), None));
+        Assert.False(await m.SetAdminSecurityStampAsync("nobody", "stamp-x", Audit("admin.logout", "nobody"), None));
+        Assert.Equal(["stamp-disabled", "stamp-logout"], (await m.ListAdminsAsync(None)).Select(a => a.SecurityStamp));
+
+        // Refused: bob is the last enabled administrator, and the refused change keeps his stamp.
+        Assert.False(await m.SetAdminEnabledAsync("bob", false, "stamp-refused", Audit("admin.disabled", "bob off"), None));
+        Assert.Equal("stamp-logout", (await m.FindAdminAsync("bob", None))!.SecurityStamp);
     }
 
     [Fact]

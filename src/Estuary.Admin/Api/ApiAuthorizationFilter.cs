@@ -6,9 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Estuary.Admin;
 
 /// <summary>
-/// Authenticates every /api/v1 request by API key (Authorization: Bearer KEY, or X-Api-Key: KEY) or by an
-/// administrator's TLS client certificate, and checks the scope: read keys may only GET. Refusals are 401
-/// (who are you?) or 403 (not with this key) with a plain-text reason.
+/// Authenticates every /api/v1 request by API key (Authorization: Bearer KEY, or X-Api-Key: KEY) or by a TLS
+/// client certificate an administrator registered (<see cref="AdminClientCertificates"/>), and checks the
+/// scope: read keys may only GET. Refusals are 401 (who are you?) or 403 (not with this key) with a
+/// plain-text reason.
 /// </summary>
 internal sealed class ApiAuthorizationFilter : IEndpointFilter
 {
@@ -52,17 +53,27 @@ internal sealed class ApiAuthorizationFilter : IEndpointFilter
 
         if (http.Connection.ClientCertificate is { } certificate)
         {
-            var options = services.GetRequiredService<AdminOptions>();
-            var ca = services.GetRequiredService<CertificateAuthority>();
-            var store = services.GetRequiredService<IEstuaryStore>();
-            if (ca.IssuedThis(certificate) && options.ClientCertificateSubjects.Contains(certificate.Subject, StringComparer.OrdinalIgnoreCase)
-                && await store.FindCertificateAsync(certificate.SerialNumber, http.RequestAborted) is { RevokedAt: null } record
-                && record.NotAfter > DateTimeOffset.UtcNow)
+            // Only a registered certificate (by fingerprint) counts, within its validity period and not revoked
+            // if this CA issued it. TLS has already proven that the client holds the certificate's key.
+            var fingerprint = AdminClientCertificates.Fingerprint(certificate);
+            if (!services.GetRequiredService<AdminClientCertificates>().IsRegistered(certificate))
             {
-                return (ApiKeyService.WriteScope, $"cert:{certificate.SerialNumber} ({certificate.Subject})", "");
+                return (null, "", $"the TLS client certificate (SHA-256 {fingerprint}) is not a registered administrator certificate (Estuary:Admin:ClientCertificateFingerprints)");
             }
 
-            return (null, "", $"the TLS client certificate '{certificate.Subject}' is not an administrator certificate (Estuary:Admin:ClientCertificateSubjects)");
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+            if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+            {
+                return (null, "", $"the administrator certificate (SHA-256 {fingerprint}) is outside its validity period");
+            }
+
+            if (services.GetRequiredService<CertificateAuthority>().IssuedThis(certificate)
+                && await services.GetRequiredService<IEstuaryStore>().FindCertificateAsync(certificate.SerialNumber, http.RequestAborted) is { RevokedAt: not null })
+            {
+                return (null, "", $"the administrator certificate (SHA-256 {fingerprint}) is revoked");
+            }
+
+            return (ApiKeyService.WriteScope, $"cert:sha256:{fingerprint}", "");
         }
 
         return (null, "", "authentication required: an API key (Authorization: Bearer KEY or X-Api-Key) or an administrator's TLS client certificate");

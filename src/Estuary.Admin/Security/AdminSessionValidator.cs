@@ -5,16 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Estuary.Admin;
 
 /// <summary>
-/// Checks on every console request that the signed-in administrator still exists and is enabled, so that
-/// disabling someone ends their open sessions at once (on every node: the check reads the shared store).
+/// Checks on every console request that the signed-in administrator still exists, is enabled, and still has the
+/// security stamp the session was issued with, so that disabling someone, resetting their password or their
+/// logout ends every open session at once (on every node: the check reads the shared store). A cookie is
+/// signed and encrypted, but a copy of it stays valid until it expires unless the server can revoke it.
 /// </summary>
 internal static class AdminSessionValidator
 {
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var name = context.Principal?.Identity?.Name;
+        var stamp = context.Principal?.FindFirst(AdminSession.SecurityStampClaim)?.Value;
         var admins = context.HttpContext.RequestServices.GetRequiredService<AdminUserService>();
-        if (name is null || !await admins.IsActiveAsync(name, context.HttpContext.RequestAborted))
+        if (name is null || !await admins.IsSessionValidAsync(name, stamp, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(EstuaryAdminExtensions.CookieScheme);

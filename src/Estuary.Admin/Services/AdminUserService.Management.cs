@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Estuary.Ra;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,9 +19,25 @@ public sealed partial class AdminUserService
 
     public Task<AdminUser?> FindAsync(string username, CancellationToken cancellationToken) => _store.FindAdminAsync(username, cancellationToken);
 
-    /// <summary>Whether a signed-in administrator may still use the console (exists and is enabled).</summary>
-    public async Task<bool> IsActiveAsync(string username, CancellationToken cancellationToken) =>
-        await _store.FindAdminAsync(username, cancellationToken) is { Enabled: true };
+    /// <summary>
+    /// Whether a console session may still be used: the administrator exists, is enabled, and still has the
+    /// security stamp the session was issued with (a password reset, disable or logout replaces it).
+    /// </summary>
+    public async Task<bool> IsSessionValidAsync(string username, string? securityStamp, CancellationToken cancellationToken) =>
+        !string.IsNullOrEmpty(securityStamp)
+        && await _store.FindAdminAsync(username, cancellationToken) is { Enabled: true } admin
+        && admin.SecurityStamp.Length > 0
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(admin.SecurityStamp), Encoding.UTF8.GetBytes(securityStamp));
+
+    /// <summary>Logout everywhere: a new security stamp ends every open session of this administrator.</summary>
+    public async Task LogoutAsync(string username, string remote, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (await _store.SetAdminSecurityStampAsync(username, NewSecurityStamp(), new AuditEvent(now, "admin.logout", "admin:" + username, $"every session ended, from {remote}"), cancellationToken))
+        {
+            LogManaged(_logger, "logged out everywhere", username, "admin:" + username);
+        }
+    }
 
     /// <summary>Creates an administrator. Returns the password (the chosen one or a generated one), or the problem.</summary>
     public async Task<(string? Password, string? Problem)> CreateAsync(string username, string? password, string actor, CancellationToken cancellationToken)
@@ -40,7 +58,7 @@ public sealed partial class AdminUserService
 
         var now = _time.GetUtcNow();
         var created = await _store.InsertAdminAsync(
-            new AdminUser { Username = username, PasswordHash = _hasher.Hash(password), CreatedAt = now },
+            new AdminUser { Username = username, PasswordHash = _hasher.Hash(password), CreatedAt = now, SecurityStamp = NewSecurityStamp() },
             new AuditEvent(now, "admin.created", actor, $"administrator '{username}'"),
             cancellationToken);
         if (!created)
@@ -68,7 +86,8 @@ public sealed partial class AdminUserService
 
         var now = _time.GetUtcNow();
         var kind = enabled ? "admin.enabled" : "admin.disabled";
-        if (!await _store.SetAdminEnabledAsync(username, enabled, new AuditEvent(now, kind, actor, $"administrator '{username}'"), cancellationToken))
+        // A new stamp either way: disabling ends the sessions at once, and enabling again does not revive them.
+        if (!await _store.SetAdminEnabledAsync(username, enabled, NewSecurityStamp(), new AuditEvent(now, kind, actor, $"administrator '{username}'"), cancellationToken))
         {
             return $"'{username}' is the last enabled administrator and stays enabled";
         }
@@ -77,7 +96,10 @@ public sealed partial class AdminUserService
         return null;
     }
 
-    /// <summary>Gives an administrator a new password (the chosen one or a generated one) and lifts a lock. Returns the password or the problem.</summary>
+    /// <summary>
+    /// Gives an administrator a new password (the chosen one or a generated one), lifts a lock and ends the
+    /// administrator's open sessions. Returns the password or the problem.
+    /// </summary>
     public async Task<(string? Password, string? Problem)> ResetPasswordAsync(string username, string? password, string actor, CancellationToken cancellationToken)
     {
         // A generated password (24 random base64url characters) needs no check; a chosen one does.
@@ -89,7 +111,8 @@ public sealed partial class AdminUserService
         password = string.IsNullOrEmpty(password) ? PasswordHasher.GeneratePassword() : password;
 
         var now = _time.GetUtcNow();
-        if (!await _store.SetAdminPasswordAsync(username, _hasher.Hash(password), new AuditEvent(now, "admin.password-reset", actor, $"administrator '{username}'"), cancellationToken))
+        // A new stamp ends every session opened with the old password.
+        if (!await _store.SetAdminPasswordAsync(username, _hasher.Hash(password), NewSecurityStamp(), new AuditEvent(now, "admin.password-reset", actor, $"administrator '{username}'"), cancellationToken))
         {
             return (null, $"no administrator named '{username}'");
         }

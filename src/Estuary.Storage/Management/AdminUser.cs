@@ -17,4 +17,10 @@ public sealed record AdminUser
 
     /// <summary>A disabled administrator cannot log in; its open console sessions end at their next request.</summary>
     public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// A random value carried in every console session of this administrator and compared on each request;
+    /// a new one (password reset, disable/enable, logout) ends every session issued before it.
+    /// </summary>
+    public string SecurityStamp { get; init; } = "";
 }

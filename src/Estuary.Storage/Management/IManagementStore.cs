@@ -45,19 +45,37 @@ public interface IManagementStore
 
     Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of a login: the failure count and lock, with an audit event.</summary>
-    Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts a failed login: the increment and the lock decision are ONE statement, so concurrent failures
+    /// each count and the one that reaches <paramref name="maxFailures"/> locks until <paramref name="lockUntil"/>
+    /// (and restarts the count). Records <paramref name="failed"/>, or <paramref name="locked"/> when this failure
+    /// set the lock. Null when no such administrator.
+    /// </summary>
+    Task<AdminLoginState?> RecordAdminLoginFailureAsync(string username, int maxFailures, DateTimeOffset lockUntil, AuditEvent failed, AuditEvent locked, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a successful login (clears the failure count) unless the administrator is locked at
+    /// <paramref name="now"/>: false then, so a right password racing wrong ones cannot lift a fresh lock.
+    /// </summary>
+    Task<bool> RecordAdminLoginSuccessAsync(string username, DateTimeOffset now, AuditEvent audit, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<AdminUser>> ListAdminsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Enables or disables an administrator. Disabling is refused (false) when it would leave no enabled
     /// administrator; the check and the change are one statement, so two concurrent disables cannot both pass.
+    /// The administrator gets <paramref name="securityStamp"/> with the change, which ends its open sessions.
     /// </summary>
-    Task<bool> SetAdminEnabledAsync(string username, bool enabled, AuditEvent audit, CancellationToken cancellationToken);
+    Task<bool> SetAdminEnabledAsync(string username, bool enabled, string securityStamp, AuditEvent audit, CancellationToken cancellationToken);
 
-    /// <summary>Sets a new password hash and clears the failure count and lock; false when no such administrator.</summary>
-    Task<bool> SetAdminPasswordAsync(string username, string passwordHash, AuditEvent audit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sets a new password hash and security stamp (ending every open session) and clears the failure count
+    /// and lock; false when no such administrator.
+    /// </summary>
+    Task<bool> SetAdminPasswordAsync(string username, string passwordHash, string securityStamp, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the security stamp (logout everywhere); false when no such administrator.</summary>
+    Task<bool> SetAdminSecurityStampAsync(string username, string securityStamp, AuditEvent audit, CancellationToken cancellationToken);
 
     Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken);
 

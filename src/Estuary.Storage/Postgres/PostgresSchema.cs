@@ -137,7 +137,15 @@ internal static class PostgresSchema
         CREATE INDEX certificates_requested_by ON certificates (requested_by, issued_at);
         """,
 
-        // 6: the account that owns each certificate (principals with provenance), as SQLite migration 7
+        // 6: administrators' security stamp (SQLite migration 7): sessions carry it, a password reset, disable or
+        // logout replaces it. Existing administrators get a random one (gen_random_uuid draws from the server's
+        // strong random source); their open sessions, which carry none, end.
+        """
+        ALTER TABLE admin_users ADD COLUMN security_stamp text NOT NULL DEFAULT '';
+        UPDATE admin_users SET security_stamp = replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+        """,
+
+        // 7: the account that owns each certificate (principals with provenance), as SQLite migration 8
         """
         ALTER TABLE certificates ADD COLUMN account text;
         WITH RECURSIVE owned(serial, account, depth) AS (

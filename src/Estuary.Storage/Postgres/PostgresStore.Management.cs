@@ -11,7 +11,7 @@ namespace Estuary.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresStore : IManagementStore
 {
-    private const string AdminColumns = "username, password_hash, failed_logins, locked_until, created_at, enabled";
+    private const string AdminColumns = "username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp";
 
     public Task<IReadOnlyList<StoredDefinition>> ListTemplatesAsync(CancellationToken cancellationToken) =>
         ListDefinitionsAsync("templates", cancellationToken);
@@ -159,36 +159,32 @@ public sealed partial class PostgresStore : IManagementStore
 
     public Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync(
-            "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled) VALUES ($1, $2, 0, NULL, $3, $4) ON CONFLICT (username) DO NOTHING",
-            [Text(admin.Username), Text(admin.PasswordHash), Time(admin.CreatedAt), Boolean(admin.Enabled)],
-            audit,
-            cancellationToken);
-
-    public Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken) =>
-        ChangeAsync(
-            "UPDATE admin_users SET failed_logins = $2, locked_until = $3 WHERE username = $1",
-            [Text(username), Integer(failedLogins), new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)lockedUntil?.ToUniversalTime() ?? DBNull.Value }],
+            "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp) VALUES ($1, $2, 0, NULL, $3, $4, $5) ON CONFLICT (username) DO NOTHING",
+            [Text(admin.Username), Text(admin.PasswordHash), Time(admin.CreatedAt), Boolean(admin.Enabled), Text(admin.SecurityStamp)],
             audit,
             cancellationToken);
 
     // The last-administrator rule is part of the UPDATE; under READ COMMITTED two concurrent disables of the
     // last two administrators could each still see the other enabled, so the rows are locked first.
-    public Task<bool> SetAdminEnabledAsync(string username, bool enabled, AuditEvent audit, CancellationToken cancellationToken) =>
+    public Task<bool> SetAdminEnabledAsync(string username, bool enabled, string securityStamp, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync(
             """
-            UPDATE admin_users SET enabled = $2 WHERE username = $1
+            UPDATE admin_users SET enabled = $2, security_stamp = $3 WHERE username = $1
             AND ($2 OR (SELECT COUNT(*) FROM (SELECT 1 FROM admin_users WHERE enabled AND username <> $1 FOR UPDATE) AS others) > 0)
             """,
-            [Text(username), Boolean(enabled)],
+            [Text(username), Boolean(enabled), Text(securityStamp)],
             audit,
             cancellationToken);
 
-    public Task<bool> SetAdminPasswordAsync(string username, string passwordHash, AuditEvent audit, CancellationToken cancellationToken) =>
+    public Task<bool> SetAdminPasswordAsync(string username, string passwordHash, string securityStamp, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync(
-            "UPDATE admin_users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE username = $1",
-            [Text(username), Text(passwordHash)],
+            "UPDATE admin_users SET password_hash = $2, security_stamp = $3, failed_logins = 0, locked_until = NULL WHERE username = $1",
+            [Text(username), Text(passwordHash), Text(securityStamp)],
             audit,
             cancellationToken);
+
+    public Task<bool> SetAdminSecurityStampAsync(string username, string securityStamp, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync("UPDATE admin_users SET security_stamp = $2 WHERE username = $1", [Text(username), Text(securityStamp)], audit, cancellationToken);
 
     public Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken) =>
         _writer.WriteAsync(
@@ -410,6 +406,7 @@ public sealed partial class PostgresStore : IManagementStore
                         LockedUntil = r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3),
                         CreatedAt = r.GetFieldValue<DateTimeOffset>(4),
                         Enabled = r.GetBoolean(5),
+                        SecurityStamp = r.GetString(6),
                     });
                 }
 

@@ -131,7 +131,14 @@ internal static class SqliteSchema
         CREATE INDEX certificates_requested_by ON certificates(requested_by, issued_at);
         """,
 
-        // 7: the account that owns each certificate (principals with provenance): a certificate authenticates as the
+        // 7: administrators' security stamp: sessions carry it, a password reset, disable or logout replaces it.
+        // Existing administrators get a random one (their open sessions, which carry none, end).
+        """
+        ALTER TABLE admin_users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        UPDATE admin_users SET security_stamp = lower(hex(randomblob(32)));
+        """,
+
+        // 8: the account that owns each certificate (principals with provenance): a certificate authenticates as the
         // account that enrolled it, or that enrolled the certificate it renewed, however long the renewal chain.
         // Existing rows get it from requested_by, following "cert:SERIAL" links back to the "basic:NAME" that began them.
         """

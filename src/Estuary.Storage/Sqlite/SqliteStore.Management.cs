@@ -126,23 +126,10 @@ public sealed partial class SqliteStore : IManagementStore
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT username, password_hash, failed_logins, locked_until, created_at, enabled FROM admin_users WHERE username = $u";
+        command.CommandText = $"SELECT {AdminColumns} FROM admin_users WHERE username = $u";
         command.Parameters.AddWithValue("$u", username);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new AdminUser
-        {
-            Username = reader.GetString(0),
-            PasswordHash = reader.GetString(1),
-            FailedLogins = reader.GetInt32(2),
-            LockedUntil = reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-            CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-            Enabled = reader.GetInt64(5) != 0,
-        };
+        return await reader.ReadAsync(cancellationToken) ? ReadAdmin(reader) : null;
     }
 
     public async Task<long> CountAdminsAsync(CancellationToken cancellationToken)
@@ -159,8 +146,8 @@ public sealed partial class SqliteStore : IManagementStore
         {
             return await WriteAsync((connection, transaction) =>
             {
-                Execute(connection, transaction, "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at) VALUES ($a, $b, 0, NULL, $c)",
-                    admin.Username, admin.PasswordHash, admin.CreatedAt.ToUnixTimeMilliseconds());
+                Execute(connection, transaction, "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp) VALUES ($a, $b, 0, NULL, $c, $d, $e)",
+                    admin.Username, admin.PasswordHash, admin.CreatedAt.ToUnixTimeMilliseconds(), admin.Enabled ? 1 : 0, admin.SecurityStamp);
                 InsertAudit(connection, transaction, audit);
                 return true;
             });
@@ -170,9 +157,6 @@ public sealed partial class SqliteStore : IManagementStore
             return false;
         }
     }
-
-    public Task SetAdminLoginStateAsync(string username, int failedLogins, DateTimeOffset? lockedUntil, AuditEvent audit, CancellationToken cancellationToken) =>
-        ChangeAsync("UPDATE admin_users SET failed_logins = $b, locked_until = $c WHERE username = $a", audit, username, failedLogins, lockedUntil?.ToUnixTimeMilliseconds());
 
     public Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>

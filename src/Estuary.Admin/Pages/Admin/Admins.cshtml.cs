@@ -54,6 +54,12 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
         Fail(problem);
         if (reset is not null)
         {
+            // The reset ended every session of that administrator; one resetting their own password keeps this one.
+            if (string.Equals(username, Self, StringComparison.Ordinal) && await admins.FindAsync(username, HttpContext.RequestAborted) is { } self)
+            {
+                await AdminSession.SignInAsync(HttpContext, username, self.SecurityStamp);
+            }
+
             NewPassword = string.IsNullOrEmpty(password) ? reset : null;
             NewPasswordUser = username;
             Message = $"Administrator '{username}' has a new password.";

@@ -1,13 +1,15 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
-/// <summary>Console login: hashed passwords, lockout after repeated failures (see <see cref="AdminUserService"/>).</summary>
-public sealed class LoginModel(AdminUserService admins) : PageModel
+/// <summary>
+/// Console login: hashed passwords, lockout after repeated failures (see <see cref="AdminUserService"/>), and a
+/// rate limit per client address (<see cref="AdminLoginRateLimiter"/>).
+/// </summary>
+public sealed class LoginModel(AdminUserService admins, AdminLoginRateLimiter limiter) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -19,6 +21,18 @@ public sealed class LoginModel(AdminUserService admins) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl)
     {
+        var remote = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?";
+        if (limiter.TryAcquire(remote) is { } retryAfter)
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return new ContentResult
+            {
+                StatusCode = StatusCodes.Status429TooManyRequests,
+                ContentType = "text/plain; charset=utf-8",
+                Content = "too many login attempts from this address; retry after the Retry-After delay (seconds)",
+            };
+        }
+
         Username = username ?? "";
         ReturnUrl = SafeReturn(returnUrl);
         if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password))
@@ -27,17 +41,15 @@ public sealed class LoginModel(AdminUserService admins) : PageModel
             return Page();
         }
 
-        var remote = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?";
-        var (success, reason) = await admins.LoginAsync(username, password, remote, HttpContext.RequestAborted);
-        if (!success)
+        var login = await admins.LoginAsync(username, password, remote, HttpContext.RequestAborted);
+        if (!login.Success)
         {
-            Error = reason;
+            Error = login.Reason;
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, username)], EstuaryAdminExtensions.CookieScheme);
-        await HttpContext.SignInAsync(EstuaryAdminExtensions.CookieScheme, new ClaimsPrincipal(identity));
+        await AdminSession.SignInAsync(HttpContext, username, login.SecurityStamp);
         return LocalRedirect(ReturnUrl);
     }
 

@@ -4,13 +4,21 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
-/// <summary>POST-only logout (a GET could be triggered by another site).</summary>
-public sealed class LogoutModel : PageModel
+/// <summary>
+/// POST-only logout (a GET could be triggered by another site). It ends every session of this administrator,
+/// not only this browser's: a new security stamp makes any copy of the cookie worthless.
+/// </summary>
+public sealed class LogoutModel(AdminUserService admins) : PageModel
 {
     public IActionResult OnGet() => Redirect("/admin/");
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (User.Identity?.Name is { } name)
+        {
+            await admins.LogoutAsync(name, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", HttpContext.RequestAborted);
+        }
+
         await HttpContext.SignOutAsync(EstuaryAdminExtensions.CookieScheme);
         return Redirect("/admin/login");
     }
