@@ -138,7 +138,7 @@ public sealed class RequestedCertificateTests
     [Fact]
     public void A_CMC_request_whose_signer_certificate_has_an_off_curve_point_is_a_protocol_error()
     {
-        var e = Assert.Throws<EstProtocolException>(() => CmcRequest.Decode(HandmadeCsr.FullCmcWithOffCurveSigner()));
+        var e = Assert.Throws<EstProtocolException>(() => CmcRequest.Decode(HostileCmc.FullCmcWithOffCurveSigner()));
 
         Assert.Contains("public key that cannot be read", e.Message, StringComparison.Ordinal);
     }

@@ -144,7 +144,7 @@ public sealed class NameHardeningTests : IAsyncLifetime
     {
         HttpContent Content()
         {
-            var content = new StringContent(Convert.ToBase64String(FullCmcWithOffCurveSigner()));
+            var content = new StringContent(Convert.ToBase64String(HostileCmc.FullCmcWithOffCurveSigner()));
             content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/pkcs7-mime; smime-type=CMC-request");
             return content;
         }
@@ -161,46 +161,5 @@ public sealed class NameHardeningTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("public key that cannot be read", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// A PKIData signed by a certificate that travels in the SignedData, whose EC point was then moved off the
-    /// curve (re-encoded in place: same length, so every enclosing DER length still holds).
-    /// </summary>
-    private static byte[] FullCmcWithOffCurveSigner()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var requestKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = new CertificateRequest("CN=off-curve signer", key, HashAlgorithmName.SHA256)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var csr = new CertificateRequest("CN=off-curve", requestKey, HashAlgorithmName.SHA256).CreateSigningRequest();
-        var cms = CmcSignedData.Sign(CmcOids.PkiData, CmcPkiData.Encode([], [(1, csr)]), key, certificate, []);
-
-        var q = key.ExportParameters(false).Q;
-        byte[] point = [0x04, .. q.X!, .. q.Y!];
-        var offCurve = point;
-        for (var i = 0; IsOnCurve(offCurve); i++)
-        {
-            offCurve = (byte[])point.Clone();
-            offCurve[^(1 + (i / 8))] ^= (byte)(1 << (i % 8));
-        }
-
-        var at = cms.AsSpan().IndexOf(point);
-        Assert.True(at >= 0 && cms.AsSpan(at + 1).IndexOf(point) < 0, "the signer's point is in the CMS exactly once");
-        offCurve.CopyTo(cms, at);
-        return cms;
-    }
-
-    private static bool IsOnCurve(byte[] point)
-    {
-        try
-        {
-            using var probe = ECDsa.Create(new ECParameters { Curve = ECCurve.NamedCurves.nistP256, Q = new ECPoint { X = point[1..33], Y = point[33..] } });
-            return true;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
     }
 }
