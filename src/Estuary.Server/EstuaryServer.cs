@@ -113,6 +113,16 @@ public static class EstuaryServer
         app.Lifetime.ApplicationStopped.Register(material.Dispose);
         // First: a path the accepting listener does not serve stops here (one route table per listener).
         app.UseMiddleware<ListenerGuard>();
+        // Routing, authentication and authorization explicitly after the guard: left implicit, WebApplication puts
+        // them first, and the console's cookie challenge (302 to /admin/login) answered on the EST listener before
+        // the guard could refuse the path.
+        app.UseRouting();
+        if (consoleAvailable)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
         app.UseRateLimiter();
