@@ -63,7 +63,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
     {
         using var est = _server.CreateClient(basicAuth: true);
         using var key = TestCsr.NewP256();
-        using (var first = await est.PostAsync("held/simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=console-rejected", key))))
+        using (var first = await est.PostAsync("held/simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=console-rejected", key, "dns:cam-7.example.net"))))
         {
             Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
         }
@@ -73,13 +73,16 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await LogInAsync(page);
         await page.GotoAsync(Url("/admin/approvals"));
         var row = page.Locator("#pending tr[data-subject='CN=console-rejected']");
+        // The approver sees what approval would issue: the names and the key, read from the stored request.
+        await Assertions.Expect(row.Locator("td.sans")).ToHaveTextAsync("DNS:cam-7.example.net");
+        await Assertions.Expect(row.Locator("td.key")).ToHaveTextAsync("P-256");
         await row.Locator("button:has-text('Reject')").ClickAsync();
         await Assertions.Expect(page.Locator("#message")).ToHaveCountAsync(0); // the reason is required: the browser did not send the form
         await row.Locator("input[name=reason]").FillAsync("not one of our devices");
         await row.Locator("button:has-text('Reject')").ClickAsync();
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("rejected");
 
-        using var repeat = await est.PostAsync("held/simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=console-rejected", key)));
+        using var repeat = await est.PostAsync("held/simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=console-rejected", key, "dns:cam-7.example.net")));
         Assert.Equal(HttpStatusCode.Forbidden, repeat.StatusCode);
         Assert.Contains("not one of our devices", await repeat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -102,6 +105,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         var pending = (await AdminTestClient.ReadJsonAsync(list)).EnumerateArray().ToList();
         var approveId = pending.Single(p => p.GetProperty("subject").GetString() == "CN=api-approved").GetProperty("id").GetInt64();
+        Assert.All(pending, p => Assert.Equal("P-256", p.GetProperty("keyType").GetString()));
         var rejectId = pending.Single(p => p.GetProperty("subject").GetString() == "CN=api-rejected").GetProperty("id").GetInt64();
 
         using (var denied = await reader.PostAsync($"approvals/{approveId}/approve", null))
