@@ -95,13 +95,14 @@ public sealed partial class RegistrationAuthority
             return EstError.BadRequest($"request {held.Id} can no longer be read: {e.Message}");
         }
 
-        var instructions = CsrPolicy.Apply(admission.Profile, approved, _time.GetUtcNow(), _options.BackdateBy);
+        var decoded = CsrPolicy.Decode(approved);
+        var instructions = decoded.Value is { } requested ? CsrPolicy.Apply(admission.Profile, requested, _time.GetUtcNow(), _options.BackdateBy) : decoded.Error!;
         if (instructions.Value is not { } tbs)
         {
             return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
         }
 
-        return await RecordAsync(tbs, approved, admission, held.Replaces, context, held.Id, cancellationToken);
+        return await RecordAsync(tbs, decoded.Value!, admission, held.Replaces, context, held.Id, cancellationToken);
     }
 
     private async Task<EstResult<IssuedCertificate>> CollectAsync(PendingRequest issuedRequest)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Ca;
 using Estuary.Protocol;
-using Estuary.Protocol.Asn1;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -22,8 +21,14 @@ public sealed partial class RegistrationAuthority
             return await RefuseAsync(admission, context, RefusedPolicy, linkError, cancellationToken);
         }
 
-        var now = _time.GetUtcNow();
-        var instructions = CsrPolicy.Apply(profile, csr, now, _options.BackdateBy);
+        // The CSR's names are decoded once here; policy and the record both read this one decoding.
+        var decoded = CsrPolicy.Decode(csr);
+        if (decoded.Value is not { } requested)
+        {
+            return await RefuseAsync(admission, context, RefusedPolicy, decoded.Error!, cancellationToken);
+        }
+
+        var instructions = CsrPolicy.Apply(profile, requested, _time.GetUtcNow(), _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
             return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
@@ -31,7 +36,7 @@ public sealed partial class RegistrationAuthority
 
         if (UpstreamAdapterOf(profile) is { } adapter)
         {
-            return await ForwardAsync(adapter, admission, csr, replaces, context, cancellationToken);
+            return await ForwardAsync(adapter, admission, requested, replaces, context, cancellationToken);
         }
 
         if (profile.RequireApproval)
@@ -39,7 +44,7 @@ public sealed partial class RegistrationAuthority
             return await HoldOrCollectAsync(admission, csr, replaces, context, cancellationToken);
         }
 
-        return await RecordAsync(tbs, csr, admission, replaces, context, approvedRequest: null, cancellationToken);
+        return await RecordAsync(tbs, requested, admission, replaces, context, approvedRequest: null, cancellationToken);
     }
 
     /// <summary>
@@ -49,7 +54,7 @@ public sealed partial class RegistrationAuthority
     /// </summary>
     private async Task<EstResult<IssuedCertificate>> RecordAsync(
         IssuanceInstructions tbs,
-        CertificationRequest csr,
+        RequestedCertificate requested,
         Admission admission,
         string? replaces,
         EstRequestContext context,
@@ -61,7 +66,7 @@ public sealed partial class RegistrationAuthority
         {
             var now = _time.GetUtcNow();
             var issued = _ca.Issue(tbs);
-            var record = ToRecord(issued.SerialHex, issued.Issuer ?? _ca.Certificate.Subject, issued, csr, who, context.Label, admission.OperationName, replaces, now);
+            var record = ToRecord(issued.SerialHex, issued.Issuer ?? _ca.Certificate.Subject, issued, requested, who, context.Label, admission.OperationName, replaces, now);
             var approval = approvedRequest is { } id ? $" approved request {id}," : "";
             var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{admission.OperationName} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}'{approval} from {context.RemoteAddress}");
             try
@@ -89,14 +94,12 @@ public sealed partial class RegistrationAuthority
     }
 
     /// <summary>The durable record of a certificate: what was asked, by whom (and the account that owns it), on which label.</summary>
-    private static CertificateRecord ToRecord(string serial, string issuer, IssuedCertificate issued, CertificationRequest csr, EstPrincipal who, string label, string operation, string? replaces, DateTimeOffset now)
-    {
-        var san = csr.FindExtension(Oids.SubjectAltName);
-        return new CertificateRecord
+    private static CertificateRecord ToRecord(string serial, string issuer, IssuedCertificate issued, RequestedCertificate requested, EstPrincipal who, string label, string operation, string? replaces, DateTimeOffset now) =>
+        new()
         {
             Serial = serial,
-            Subject = new X500DistinguishedName(csr.Subject.Span).Name,
-            SubjectAltNames = san is null ? "" : string.Join('\n', GeneralNames.Read(san.Value)),
+            Subject = new X500DistinguishedName(requested.Subject.Span).Name,
+            SubjectAltNames = string.Join('\n', requested.SubjectAltNames),
             Issuer = issuer,
             NotBefore = issued.NotBefore,
             NotAfter = issued.NotAfter,
@@ -108,7 +111,6 @@ public sealed partial class RegistrationAuthority
             Der = issued.Der,
             IssuedAt = now,
         };
-    }
 
     [LoggerMessage(EventId = EstuaryEventId.Issued, Level = LogLevel.Information, Message = "{Operation}: issued serial {Serial} for '{Subject}' to {Principal}")]
     private static partial void LogIssued(ILogger logger, string operation, string serial, string subject, string principal);

@@ -47,13 +47,16 @@ public sealed partial class RegistrationAuthority
 
         using var key = profile.ServerKeyAlgorithm.Generate();
         var now = _time.GetUtcNow();
-        var instructions = CsrPolicy.ApplyWithServerGeneratedKey(profile, csr, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy);
+        var decoded = CsrPolicy.Decode(csr);
+        var instructions = decoded.Value is { } requested
+            ? CsrPolicy.ApplyWithServerGeneratedKey(profile, requested, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy)
+            : decoded.Error!;
         if (instructions.Value is not { } tbs)
         {
             return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
         }
 
-        var recorded = await RecordAsync(tbs, csr, admission, replaces: null, context, approvedRequest: null, cancellationToken);
+        var recorded = await RecordAsync(tbs, decoded.Value!, admission, replaces: null, context, approvedRequest: null, cancellationToken);
         if (recorded.Value is not { } issued)
         {
             return recorded.Error!;

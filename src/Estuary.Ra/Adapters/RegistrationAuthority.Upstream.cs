@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Ca;
 using Estuary.Protocol;
-using Estuary.Protocol.Asn1;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -65,7 +64,7 @@ public sealed partial class RegistrationAuthority
     private async Task<EstResult<IssuedCertificate>> ForwardAsync(
         string adapterName,
         Admission admission,
-        CertificationRequest csr,
+        RequestedCertificate requested,
         string? replaces,
         EstRequestContext context,
         CancellationToken cancellationToken)
@@ -82,7 +81,7 @@ public sealed partial class RegistrationAuthority
             return found.Error!;
         }
 
-        var forwarded = await adapter.EnrollAsync(csr, reenroll: admission.Operation == EstOperation.SimpleReenroll, cancellationToken);
+        var forwarded = await adapter.EnrollAsync(requested.Request, reenroll: admission.Operation == EstOperation.SimpleReenroll, cancellationToken);
         if (forwarded.Value is not { } upstream)
         {
             if (forwarded.Error!.Kind != EstErrorKind.Pending)
@@ -96,7 +95,7 @@ public sealed partial class RegistrationAuthority
 
         var issued = upstream.Certificate;
         var now = _time.GetUtcNow();
-        var record = ToRecord(issued.SerialHex, upstream.Issuer, issued, csr, who, context.Label, operation, replaces, now);
+        var record = ToRecord(issued.SerialHex, upstream.Issuer, issued, requested, who, context.Label, operation, replaces, now);
         var audit = new AuditEvent(now, "certificate.issued", who.Id,
             $"{operation} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}' via upstream EST adapter '{adapterName}' (upstream /{upstream.UpstreamOperation}, issuer '{upstream.Issuer}') from {context.RemoteAddress}");
         try
