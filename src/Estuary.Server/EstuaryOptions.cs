@@ -15,7 +15,7 @@ public sealed class EstuaryOptions
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 
     /// <summary>
-    /// Layout of base64 response bodies: "auto" (by client, see the README), "wrapped" (64 columns) or
+    /// Layout of base64 response bodies: "auto" (by client, see docs/INTEROP.md), "wrapped" (64 columns) or
     /// "single-line". RFC 8951 allows both; strongSwan 5.9.8 and libest 3.2.0 each read only one.
     /// </summary>
     public string Base64Layout { get; set; } = "auto";

@@ -2,7 +2,7 @@ using Estuary.Client;
 
 namespace Estuary.Cli.Client;
 
-/// <summary>Exit codes of the client verbs (documented in README "EST client and `estuary` client commands").</summary>
+/// <summary>Exit codes of the client verbs (documented in docs/CLIENT.md).</summary>
 internal static class ExitCodes
 {
     public const int Ok = 0;

@@ -19,7 +19,7 @@ internal static class RenewCommand
     {
         var clock = time ?? TimeProvider.System;
         var common = new ClientOptions();
-        var config = new Option<string>("--config") { Description = "The renew configuration file (JSON; see README)", Required = true };
+        var config = new Option<string>("--config") { Description = "The renew configuration file (JSON; see docs/CLIENT.md)", Required = true };
         var renewAfter = new Option<double?>("--renew-after") { Description = "Renew once this fraction of the lifetime has passed (default 0.6667; overrides the file)" };
         var deployHook = new Option<string?>("--deploy-hook") { Description = "Shell command run after each renewal (ESTUARY_NAME, ESTUARY_CERT, ESTUARY_KEY, ESTUARY_CHAIN are set); a certificate's own deployHook wins" };
         var force = new Option<bool>("--force") { Description = "Renew now, whatever the age of the certificates" };

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Estuary.Cli.Client;
 
 /// <summary>
-/// The `estuary renew` configuration file (JSON, documented in README). Top-level values are defaults for
+/// The `estuary renew` configuration file (JSON, documented in docs/CLIENT.md). Top-level values are defaults for
 /// every certificate; each certificate may override them. Relative paths are relative to the file's folder.
 /// </summary>
 internal sealed class RenewConfig
@@ -37,7 +37,7 @@ internal sealed class RenewConfig
     {
         if (!File.Exists(path))
         {
-            throw new CliUsageException($"--config {path}: no such file (see README, \"The renew configuration file\")");
+            throw new CliUsageException($"--config {path}: no such file (see docs/CLIENT.md, \"The renew configuration file\")");
         }
 
         RenewConfig config;
