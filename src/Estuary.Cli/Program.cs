@@ -15,4 +15,6 @@ root.Subcommands.Add(CaCommand.Create());
 root.Subcommands.Add(ApprovalsCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(DecryptKeysCommand.Create());
+root.Subcommands.Add(BackupCommand.Create());
+root.Subcommands.Add(RestoreCommand.Create());
 return await root.Parse(args).InvokeAsync();
