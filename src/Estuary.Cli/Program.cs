@@ -15,4 +15,5 @@ root.Subcommands.Add(CaCommand.Create());
 root.Subcommands.Add(ApprovalsCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(DecryptKeysCommand.Create());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(CompletionCommand.Create());
+return await UsageErrors.InvokeAsync(root, args);
