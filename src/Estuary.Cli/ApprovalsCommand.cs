@@ -20,23 +20,26 @@ internal static class ApprovalsCommand
         var rejectId = new Argument<long>("ID") { Description = "The request id shown by `estuary approvals list`" };
         var reason = new Option<string>("--reason") { Description = "Why (shown to the client in the 403)", Required = true };
 
-        var list = new Command("list", "List held enrollment requests (pending only unless --all).") { all };
+        var json = new Option<bool>("--json") { Description = "Print the requests as JSON (every field in full)" };
+        var list = new Command("list", "List held enrollment requests (pending only unless --all).") { all, json };
         list.SetAction((result, cancellationToken) => RunAsync(storage, result, async queue =>
         {
             var requests = await queue.ListAsync(result.GetValue(all) ? null : PendingRequestStatus.Pending, 1000, cancellationToken);
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(CliJson.Serialize(new { ok = true, requests = requests.Select(r => ToJson(r, queue)) }));
+                return 0;
+            }
+
             if (requests.Count == 0)
             {
                 Console.WriteLine(result.GetValue(all) ? "no held requests" : "no pending requests");
                 return 0;
             }
 
-            Console.WriteLine($"{"ID",6}  {"STATUS",-9}  {"CREATED (UTC)",-19}  {"LABEL",-12}  {"REQUESTER",-24}  SUBJECT");
-            foreach (var r in requests)
+            foreach (var line in ApprovalsTable.Lines(requests.Select(r => ApprovalsTable.Of(r, queue)).ToList()))
             {
-                var label = string.IsNullOrEmpty(r.Label) ? RaOptions.DefaultLabel : r.Label;
-                var status = queue.IsExpired(r) ? "expired" : r.Status;
-                var note = r.Reason is null ? "" : $"  ({r.Reason})";
-                Console.WriteLine($"{r.Id,6}  {status,-9}  {r.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}  {label,-12}  {r.Requester,-24}  {r.Subject}{note}");
+                Console.WriteLine(line);
             }
 
             return 0;
@@ -54,6 +57,21 @@ internal static class ApprovalsCommand
         storage.AddTo(command);
         return command;
     }
+
+    private static object ToJson(PendingRequest r, ApprovalQueue queue) => new
+    {
+        id = r.Id,
+        status = queue.IsExpired(r) ? PendingRequestStatus.Expired : r.Status,
+        createdAt = r.CreatedAt.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+        label = string.IsNullOrEmpty(r.Label) ? RaOptions.DefaultLabel : r.Label,
+        requester = r.Requester,
+        operation = r.Operation,
+        subject = r.Subject,
+        reason = r.Reason,
+        issuedSerial = r.IssuedSerial,
+        decidedBy = r.DecidedBy,
+        decidedAt = r.DecidedAt?.ToUniversalTime().ToString("o", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static string Actor => "cli:" + Environment.UserName;
 

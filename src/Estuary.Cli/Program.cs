@@ -17,4 +17,5 @@ root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(DecryptKeysCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
-return await root.Parse(args).InvokeAsync();
+root.Subcommands.Add(CompletionCommand.Create());
+return await UsageErrors.InvokeAsync(root, args);

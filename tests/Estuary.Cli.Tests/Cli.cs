@@ -21,6 +21,7 @@ internal static class Cli
         FullCmcCommand.Create(),
         RenewCommand.Create(time),
         DecryptKeysCommand.Create(),
+        CompletionCommand.Create(),
     };
 
     public static async Task<Result> RunAsync(params string[] args) => await RunAtAsync(null, CancellationToken.None, args);
@@ -29,7 +30,7 @@ internal static class Cli
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await Root(time).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+        var code = await UsageErrors.InvokeAsync(Root(time), args, new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
         return new Result(code, output.ToString(), error.ToString());
     }
 }

@@ -32,7 +32,10 @@ internal static class CaCertsCommand
                 console.Say($"Bootstrap: the server's root matches the fingerprint you gave; use --cacert {path} from now on.");
             }
 
-            console.Table(CertificateView.ToTable(chain));
+            foreach (var line in CertificateView.ToLines(chain))
+            {
+                console.Say(line);
+            }
             console.Say($"Saved {chain.Count} CA certificate(s) to {path}");
             return ExitCodes.Ok;
         }));

@@ -44,22 +44,32 @@ internal static class CertificateRenewal
         using var replacement = rekey ? spec.Generate() : null;
         var signingKey = replacement ?? currentKey;
         var csr = CsrBuilder.BuildRenewal(signingKey, identity);
+        // The chain before the request: once the certificate is issued, nothing but writing it may remain.
+        var chain = chainOut is null ? null : CertificateView.ChainOrder((await client.GetCaCertsAsync(cancellationToken)).Certificates);
         var issued = await client.SimpleReenrollAsync(csr, cancellationToken);
-        List<X509Certificate2>? chain = null;
-        if (chainOut is not null)
+        try
         {
-            chain = CertificateView.ChainOrder((await client.GetCaCertsAsync(cancellationToken)).Certificates);
-        }
+            if (replacement is not null || !string.Equals(Path.GetFullPath(keyOut), Path.GetFullPath(keyPath), StringComparison.Ordinal))
+            {
+                CredentialFiles.WriteText(keyOut, CredentialFiles.KeyPem(signingKey), secret: true);
+            }
 
-        if (replacement is not null || !string.Equals(Path.GetFullPath(keyOut), Path.GetFullPath(keyPath), StringComparison.Ordinal))
-        {
-            CredentialFiles.WriteText(keyOut, CredentialFiles.KeyPem(signingKey), secret: true);
+            CredentialFiles.WriteText(certOut, CredentialFiles.CertificatesPem([issued.Certificate]), secret: false);
+            if (chain is not null)
+            {
+                CredentialFiles.WriteText(chainOut!, CredentialFiles.CertificatesPem(chain), secret: false);
+            }
         }
-
-        CredentialFiles.WriteText(certOut, CredentialFiles.CertificatesPem([issued.Certificate]), secret: false);
-        if (chainOut is not null)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            CredentialFiles.WriteText(chainOut, CredentialFiles.CertificatesPem(chain!), secret: false);
+            var folder = OutputFiles.SaveToFallback(signingKey.ExportPkcs8PrivateKey(), issued.Certificate, chain ?? [], e);
+            throw new CliFailure(
+                ExitCodes.SavedElsewhere,
+                "file",
+                $"the renewed certificate was issued but could not be written where asked ({UsageErrors.Plain(e.Message)}); the certificate, its chain and its key were saved to {folder} instead",
+                "move the files from that folder to where they belong (key.pem is the private key, mode 0600)",
+                new Dictionary<string, object?> { ["fallback"] = folder },
+                e);
         }
 
         return new Outcome(issued.Certificate, spec, replacement is not null);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Client;
-using Spectre.Console;
 
 namespace Estuary.Cli.Client;
 
@@ -18,19 +17,20 @@ internal static class CertificateView
         notAfter = c.NotAfter.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture),
     };
 
-    public static Table ToTable(IEnumerable<X509Certificate2> certificates)
+    /// <summary>
+    /// One block per certificate, each line within <see cref="ClientConsole.Width"/> columns: a 95-character
+    /// colon-separated fingerprint cannot share a table row in 80 columns, so the fingerprint is printed as 64
+    /// hex digits, which --trust-fingerprint accepts as they are.
+    /// </summary>
+    public static IEnumerable<string> ToLines(IEnumerable<X509Certificate2> certificates)
     {
-        var table = new Table().AddColumns("Subject", "Issuer", "SHA-256 fingerprint", "Expires (UTC)");
         foreach (var c in certificates)
         {
-            table.AddRow(
-                ClientConsole.Escape(c.Subject),
-                ClientConsole.Escape(c.Issuer),
-                TrustFingerprint.Of(c),
-                c.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
+            yield return c.Subject;
+            yield return "  issuer   " + c.Issuer;
+            yield return "  SHA-256  " + TrustFingerprint.Normalize(TrustFingerprint.Of(c));
+            yield return "  expires  " + c.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
         }
-
-        return table;
     }
 
     /// <summary>CA certificates ordered for a chain file: issuing CAs first, the root(s) last.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Estuary.Client;
 using Spectre.Console;
 
@@ -11,7 +10,8 @@ namespace Estuary.Cli.Client;
 /// </summary>
 internal sealed class ClientConsole
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>Tables and lines are laid out to fit this many columns when the output is not a terminal.</summary>
+    public const int Width = 80;
 
     private ClientConsole(ParseResult result, bool json)
     {
@@ -28,7 +28,8 @@ internal sealed class ClientConsole
         });
         if (redirected)
         {
-            Ansi.Profile.Width = 240;
+            // Piped or captured: the classic terminal width, so that tables read the same in a log or an 80-column terminal.
+            Ansi.Profile.Width = Width;
         }
     }
 
@@ -40,7 +41,7 @@ internal sealed class ClientConsole
 
     public IAnsiConsole Ansi { get; }
 
-    public void WriteJson(object value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public void WriteJson(object value) => Out.WriteLine(CliJson.Serialize(value));
 
     /// <summary>A line for people; nothing in JSON mode (scripts read only the JSON document).</summary>
     public void Say(string text)
@@ -69,11 +70,15 @@ internal sealed class ClientConsole
         }
         catch (CliUsageException e)
         {
-            return console.Fail(verb, ExitCodes.Usage, "usage", e.Message, null);
+            return console.Fail(verb, ExitCodes.Usage, "usage", UsageErrors.Plain(e.Message), null);
+        }
+        catch (CliFailure e)
+        {
+            return console.Fail(verb, e.ExitCode, e.Kind, e.Message, e.Hint, e.Details);
         }
         catch (EstClientException e)
         {
-            return console.Fail(verb, ExitCodes.Of(e.Kind), e.Kind.ToString(), e.Message, ExitCodes.Hint(e));
+            return console.Fail(verb, ExitCodes.Of(e.Kind), e.Kind.ToString(), UsageErrors.Plain(e.Message), ExitCodes.Hint(e));
         }
         catch (OperationCanceledException)
         {
@@ -85,7 +90,8 @@ internal sealed class ClientConsole
         }
     }
 
-    public int Fail(string verb, int code, string kind, string message, string? hint)
+    /// <summary>Reports a failure: one line (and a hint) on stderr; with --json also the error document, with <paramref name="details"/> merged in.</summary>
+    public int Fail(string verb, int code, string kind, string message, string? hint, IReadOnlyDictionary<string, object?>? details = null)
     {
         Error.WriteLine($"estuary {verb}: {message}");
         if (hint is not null)
@@ -95,7 +101,13 @@ internal sealed class ClientConsole
 
         if (IsJson)
         {
-            WriteJson(new { ok = false, exitCode = code, error = kind, message, hint });
+            var document = new Dictionary<string, object?> { ["ok"] = false, ["exitCode"] = code, ["error"] = kind, ["message"] = message, ["hint"] = hint };
+            foreach (var (key, value) in details ?? new Dictionary<string, object?>())
+            {
+                document[key] = value;
+            }
+
+            WriteJson(document);
         }
 
         return code;

@@ -18,7 +18,7 @@ internal sealed class ClientOptions
 
     public Option<string?> User { get; } = new("--user") { Description = "HTTP Basic user name" };
 
-    public Option<string?> Password { get; } = new("--password") { Description = "HTTP Basic password (better: environment variable " + PasswordVariable + ")" };
+    public Option<string?> Password { get; } = new("--password") { Description = "HTTP Basic password, sent with the first request (better: environment variable " + PasswordVariable + ")" };
 
     public Option<string?> Cert { get; } = new("--cert") { Description = "Client certificate (PEM) for TLS client authentication" };
 
@@ -120,6 +120,8 @@ internal sealed class ClientOptions
             TrustFingerprint = fingerprint,
             Username = user,
             Password = user is null ? null : password,
+            // The user gave credentials: send them with the first request rather than after a wasted 401 round trip.
+            SendCredentialsUpFront = user is not null,
             ClientCertificate = identity,
             Timeout = TimeSpan.FromSeconds(timeout),
             MaxPendingWait = TimeSpan.FromSeconds(maxWait),

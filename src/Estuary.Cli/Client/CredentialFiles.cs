@@ -106,7 +106,12 @@ internal static class CredentialFiles
         }
         catch (CryptographicException e)
         {
-            throw new CliUsageException($"--cert {certPath} / --key {keyPath}: cannot read the certificate and its private key as PEM, or they do not match ({e.Message})", e);
+            throw new CliUsageException($"--cert {certPath} / --key {keyPath}: cannot read the certificate and its private key as PEM ({UsageErrors.Plain(e.Message)})", e);
+        }
+        catch (ArgumentException e)
+        {
+            // CreateFromPemFile says "the provided key does not match the public key for this certificate" this way.
+            throw new CliUsageException($"--key {keyPath} is not the private key of --cert {certPath}", e);
         }
     }
 

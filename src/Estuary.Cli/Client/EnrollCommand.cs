@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using Estuary.Client;
 
 namespace Estuary.Cli.Client;
@@ -15,17 +16,41 @@ internal static class EnrollCommand
         common.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientConsole.RunAsync(result, common.Json, "enroll", async console =>
         {
-            enrollment.ReadSubject(result); // fail on a bad subject before any network traffic
-            using var client = new EstClient(common.Build(result));
-            var attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
-            var spec = enrollment.ChooseKey(result, attributes);
-            using var key = spec.Generate();
-            var csr = enrollment.BuildCsr(result, key, attributes);
-            var issued = await client.SimpleEnrollAsync(csr, cancellationToken);
-            var cacerts = await client.GetCaCertsAsync(cancellationToken);
-            var chain = CertificateView.ChainOrder(cacerts.Certificates);
-            var files = enrollment.WriteFiles(result, key.ExportPkcs8PrivateKey(), issued.Certificate, chain);
-            return Report(console, "Enrolled", spec, issued.Certificate, files, attributes);
+            // Everything that can fail without the server fails before the first request.
+            var subject = enrollment.Check(result);
+            var output = enrollment.Outputs(result);
+            output.Prepare(result.GetValue(enrollment.Force));
+            var connection = common.Build(result);
+            using var client = new EstClient(connection);
+            var pending = PendingEnrollment.Find(output.Dir);
+            CsrAttributesInfo? attributes = null;
+            AsymmetricAlgorithm key;
+            byte[] csr;
+            if (pending is not null)
+            {
+                // RFC 7030 §4.2.3: repeat the same request, with the same key.
+                pending.CheckSameAs("enroll", connection, subject);
+                key = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
+                csr = pending.Csr;
+                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
+            }
+            else
+            {
+                attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
+                key = enrollment.ChooseKey(result, attributes).Generate();
+                csr = enrollment.BuildCsr(result, key, attributes);
+            }
+
+            using (key)
+            {
+                // The chain first: once the certificate is issued, nothing but writing it may remain.
+                var chain = CertificateView.ChainOrder((await client.GetCaCertsAsync(cancellationToken)).Certificates);
+                var pkcs8 = key.ExportPkcs8PrivateKey();
+                pending ??= PendingEnrollment.Save(output.Dir, "enroll", connection, csr, pkcs8, TimeProvider.System);
+                var issued = await KeptRequest.SendAsync(pending, () => client.SimpleEnrollAsync(csr, cancellationToken));
+                var saved = output.Save(pkcs8, issued.Certificate, chain);
+                return KeptRequest.Finish(console, "Enrolled", pending, saved, KeySpec.Of(key), issued.Certificate, attributes);
+            }
         }));
         return command;
     }
@@ -39,7 +64,10 @@ internal static class EnrollCommand
         }
 
         console.Say($"{verb}: {ClientConsole.Escape(certificate.Subject)} ({spec.Name} key)");
-        console.Table(CertificateView.ToTable([certificate]));
+        foreach (var line in CertificateView.ToLines([certificate]))
+        {
+            console.Say(line);
+        }
         foreach (var (what, path) in files)
         {
             console.Say($"  {what,-5} {ClientConsole.Escape(path)}");

@@ -23,7 +23,7 @@ internal sealed class EnrollmentOptions
 
     public Option<string?> KeyType { get; } = new("--key-type") { Description = "P-256 (default), P-384, P-521, RSA-2048, RSA-3072 or RSA-4096; without it the key the server asks for in csrattrs" };
 
-    public Option<string> OutDir { get; } = new("--out-dir") { Description = "Folder for key.pem (mode 0600), cert.pem and chain.pem", DefaultValueFactory = _ => "." };
+    public Option<string> OutDir { get; } = new("--out-dir") { Description = "Folder for key.pem (mode 0600), cert.pem and chain.pem; created 0700 if missing; a pending request is kept in its .estuary-pending", DefaultValueFactory = _ => "." };
 
     public Option<string?> P12 { get; } = new("--p12") { Description = "Also write a PKCS#12 file with the key, certificate and chain" };
 
@@ -31,12 +31,23 @@ internal sealed class EnrollmentOptions
 
     public Option<bool> NoCsrAttrs { get; } = new("--no-csrattrs") { Description = "Do not ask the server's csrattrs before building the CSR" };
 
+    public Option<bool> Force { get; } = new("--force") { Description = "Replace key.pem, cert.pem, chain.pem and the --p12 file if they exist (without it: refused before anything is sent)" };
+
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Subject, CommonName, Dns, Ip, Email, KeyType, OutDir, P12, P12Password, NoCsrAttrs })
+        foreach (var option in new Option[] { Subject, CommonName, Dns, Ip, Email, KeyType, OutDir, P12, P12Password, NoCsrAttrs, Force })
         {
             command.Options.Add(option);
         }
+    }
+
+    /// <summary>Every flag that can be wrong without asking the server, checked before the first request; returns the subject.</summary>
+    public X500DistinguishedName Check(ParseResult result)
+    {
+        var subject = ReadSubject(result);
+        _ = IpAddresses(result);
+        _ = ChooseKey(result, null);
+        return subject;
     }
 
     public X500DistinguishedName ReadSubject(ParseResult result)
@@ -110,32 +121,7 @@ internal sealed class EnrollmentOptions
         }
     }
 
-    /// <summary>Writes key.pem, cert.pem, chain.pem (and the PKCS#12) into --out-dir; returns the paths written.</summary>
-    public Dictionary<string, string> WriteFiles(ParseResult result, byte[] pkcs8, X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chain)
-    {
-        var dir = result.GetValue(OutDir)!;
-        var files = new Dictionary<string, string>
-        {
-            ["key"] = Path.GetFullPath(Path.Combine(dir, "key.pem")),
-            ["cert"] = Path.GetFullPath(Path.Combine(dir, "cert.pem")),
-            ["chain"] = Path.GetFullPath(Path.Combine(dir, "chain.pem")),
-        };
-        var p12 = result.GetValue(P12);
-        var p12Password = result.GetValue(P12Password) ?? Environment.GetEnvironmentVariable(P12PasswordVariable);
-        if (p12 is not null && string.IsNullOrEmpty(p12Password))
-        {
-            throw new CliUsageException($"--p12 needs a password: pass --p12-password or set {P12PasswordVariable}");
-        }
-
-        CredentialFiles.WriteText(files["key"], CredentialFiles.KeyPem(pkcs8), secret: true);
-        CredentialFiles.WriteText(files["cert"], CredentialFiles.CertificatesPem([certificate]), secret: false);
-        CredentialFiles.WriteText(files["chain"], CredentialFiles.CertificatesPem(chain), secret: false);
-        if (p12 is not null)
-        {
-            files["p12"] = Path.GetFullPath(p12);
-            CredentialFiles.WriteAtomic(files["p12"], Pkcs12.Export(pkcs8, certificate, chain, p12Password!), secret: true);
-        }
-
-        return files;
-    }
+    /// <summary>The files this enrollment writes, from --out-dir, --p12 and the PKCS#12 password.</summary>
+    public OutputFiles Outputs(ParseResult result) =>
+        new(result.GetValue(OutDir)!, result.GetValue(P12), result.GetValue(P12Password) ?? Environment.GetEnvironmentVariable(P12PasswordVariable));
 }

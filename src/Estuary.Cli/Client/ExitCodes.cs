@@ -14,6 +14,9 @@ internal static class ExitCodes
     public const int InvalidAnswer = 6;
     public const int DeployHookFailed = 7;
 
+    /// <summary>The certificate was issued but could not be written where asked; it and its key are in the reported fallback folder.</summary>
+    public const int SavedElsewhere = 8;
+
     public static int Of(EstClientErrorKind kind) => kind switch
     {
         EstClientErrorKind.Refused or EstClientErrorKind.Unauthorized => Refused,

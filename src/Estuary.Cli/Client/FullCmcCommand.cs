@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Client;
 using Estuary.Ra;
@@ -21,25 +22,49 @@ internal static class FullCmcCommand
         common.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientConsole.RunAsync(result, common.Json, "fullcmc", async console =>
         {
-            enrollment.ReadSubject(result);
-            using var client = new EstClient(common.Build(result));
-            var attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
-            var spec = enrollment.ChooseKey(result, attributes);
-            using var key = spec.Generate();
-            var csr = enrollment.BuildCsr(result, key, attributes);
-            FullCmcResult issued;
-            try
+            var subject = enrollment.Check(result);
+            var output = enrollment.Outputs(result);
+            output.Prepare(result.GetValue(enrollment.Force));
+            var connection = common.Build(result);
+            using var client = new EstClient(connection);
+            var pending = PendingEnrollment.Find(output.Dir);
+            CsrAttributesInfo? attributes = null;
+            AsymmetricAlgorithm key;
+            byte[] csr;
+            if (pending is not null)
             {
-                issued = await client.FullCmcAsync(csr, key, cancellationToken);
+                // RFC 7030 §4.2.3: the same certification request with the same key, in a new PKIData.
+                pending.CheckSameAs("fullcmc", connection, subject);
+                key = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
+                csr = pending.Csr;
+                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
             }
-            catch (EstCmcException e)
+            else
             {
-                return CmcFailed(console, "fullcmc", e);
+                attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
+                key = enrollment.ChooseKey(result, attributes).Generate();
+                csr = enrollment.BuildCsr(result, key, attributes);
             }
 
-            var chain = CertificateView.ChainOrder(issued.OtherCertificates);
-            var files = enrollment.WriteFiles(result, key.ExportPkcs8PrivateKey(), issued.Certificate, chain);
-            return EnrollCommand.Report(console, "Enrolled through fullcmc", spec, issued.Certificate, files, attributes);
+            using (key)
+            {
+                var pkcs8 = key.ExportPkcs8PrivateKey();
+                pending ??= PendingEnrollment.Save(output.Dir, "fullcmc", connection, csr, pkcs8, TimeProvider.System);
+                FullCmcResult issued;
+                try
+                {
+                    issued = await KeptRequest.SendAsync(pending, () => client.FullCmcAsync(csr, key, cancellationToken));
+                }
+                catch (EstCmcException e)
+                {
+                    pending.Remove(); // the CA answered failed: this request is over
+                    return CmcFailed(console, "fullcmc", e);
+                }
+
+                var chain = CertificateView.ChainOrder(issued.OtherCertificates);
+                var saved = output.Save(pkcs8, issued.Certificate, chain);
+                return KeptRequest.Finish(console, "Enrolled through fullcmc", pending, saved, KeySpec.Of(key), issued.Certificate, attributes);
+            }
         }));
         command.Subcommands.Add(CreateRevoke());
         return command;

@@ -13,7 +13,8 @@ internal static class ReenrollCommand
         var keyType = new Option<string?>("--key-type") { Description = "Key type for --rekey (default: the current key's type)" };
         var outDir = new Option<string?>("--out-dir") { Description = "Write key.pem, cert.pem and chain.pem there instead of replacing --cert and --key in place" };
         var chainFile = new Option<string?>("--chain") { Description = "Also write the CA chain to this file (default with --out-dir: chain.pem there)" };
-        var command = new Command("reenroll", "Renew the certificate given by --cert/--key, authenticating with it (TLS client certificate).") { rekey, keyType, outDir, chainFile };
+        var force = new Option<bool>("--force") { Description = "With --out-dir: replace key.pem, cert.pem and chain.pem there if they exist" };
+        var command = new Command("reenroll", "Renew the certificate given by --cert/--key, authenticating with it (TLS client certificate).") { rekey, keyType, outDir, chainFile, force };
         common.Cert.Description = "The current certificate (PEM): renewed, and used for TLS client authentication";
         common.Key.Description = "The current private key (PEM)";
         common.AddTo(command);
@@ -38,6 +39,18 @@ internal static class ReenrollCommand
             var certOut = dir is null ? certPath : Path.Combine(dir, "cert.pem");
             var keyOut = dir is null ? keyPath : Path.Combine(dir, "key.pem");
             var chainOut = result.GetValue(chainFile) ?? (dir is null ? null : Path.Combine(dir, "chain.pem"));
+
+            // Before anything is sent: the folders are writable, and with --out-dir nothing is replaced without --force
+            // (in place, replacing --cert and --key is what reenroll is for).
+            foreach (var folder in new[] { certOut, keyOut, chainOut }.OfType<string>().Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
+            {
+                OutputFiles.EnsureWritableFolder(folder, dir is null ? "--cert" : "--out-dir");
+            }
+
+            if (dir is not null && !result.GetValue(force) && new[] { certOut, keyOut, chainOut }.OfType<string>().FirstOrDefault(File.Exists) is { } existing)
+            {
+                throw new CliUsageException($"{Path.GetFullPath(existing)} exists; pass --force to replace it, or choose another --out-dir");
+            }
             // The connection options are built without the identity: RenewAsync loads it from --cert/--key.
             var connection = common.Build(result, identity: null);
             var outcome = await CertificateRenewal.RenewAsync(connection, certPath, keyPath, result.GetValue(rekey), spec, certOut, keyOut, chainOut, cancellationToken);

@@ -180,6 +180,10 @@ internal static class RenewCommand
             {
                 return new Row(name, "error", notAfter, due, e.Message, ExitCodes.Usage);
             }
+            catch (CliFailure e)
+            {
+                return new Row(name, "failed", notAfter, due, e.Message, e.ExitCode);
+            }
         }
 
         var renewed = outcome!.Certificate;

@@ -20,21 +20,37 @@ internal static class ServerKeyGenCommand
         encryption.AddTo(command);
         command.SetAction((result, cancellationToken) => ClientConsole.RunAsync(result, common.Json, "serverkeygen", async console =>
         {
-            enrollment.ReadSubject(result);
-            using var client = new EstClient(common.Build(result));
-            var attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
-            var spec = enrollment.ChooseKey(result, attributes);
-            using var throwaway = spec.Generate();
+            var subject = enrollment.Check(result);
+            var output = enrollment.Outputs(result);
+            output.Prepare(result.GetValue(enrollment.Force));
             var encrypt = encryption.Read(result);
-            var csr = enrollment.BuildCsr(result, throwaway, attributes, encrypt is null ? null : [encrypt.CsrAttribute]);
-            var generated = encrypt is null
-                ? await client.ServerKeyGenAsync(csr, cancellationToken)
-                : await client.ServerKeyGenAsync(csr, encrypt, cancellationToken);
-            var cacerts = await client.GetCaCertsAsync(cancellationToken);
-            var chain = CertificateView.ChainOrder(cacerts.Certificates);
-            var files = enrollment.WriteFiles(result, generated.Pkcs8PrivateKey, generated.Certificate, chain);
+            var connection = common.Build(result);
+            using var client = new EstClient(connection);
+            var pending = PendingEnrollment.Find(output.Dir);
+            CsrAttributesInfo? attributes = null;
+            byte[] csr;
+            if (pending is not null)
+            {
+                // RFC 7030 §4.2.3: repeat the same request (its throwaway signing key is not needed again).
+                pending.CheckSameAs("serverkeygen", connection, subject);
+                csr = pending.Csr;
+                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
+            }
+            else
+            {
+                attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
+                using var throwaway = enrollment.ChooseKey(result, attributes).Generate();
+                csr = enrollment.BuildCsr(result, throwaway, attributes, encrypt is null ? null : [encrypt.CsrAttribute]);
+            }
+
+            var chain = CertificateView.ChainOrder((await client.GetCaCertsAsync(cancellationToken)).Certificates);
+            pending ??= PendingEnrollment.Save(output.Dir, "serverkeygen", connection, csr, null, TimeProvider.System);
+            var generated = await KeptRequest.SendAsync(pending, () => encrypt is null
+                ? client.ServerKeyGenAsync(csr, cancellationToken)
+                : client.ServerKeyGenAsync(csr, encrypt, cancellationToken));
+            var saved = output.Save(generated.Pkcs8PrivateKey, generated.Certificate, chain);
             using var key = Pkcs12.LoadKey(generated.Pkcs8PrivateKey);
-            return EnrollCommand.Report(console, "Server generated", KeySpec.Of(key), generated.Certificate, files, attributes);
+            return KeptRequest.Finish(console, "Server generated", pending, saved, KeySpec.Of(key), generated.Certificate, attributes);
         }));
         return command;
     }
