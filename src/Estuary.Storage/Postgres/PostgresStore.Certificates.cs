@@ -74,9 +74,15 @@ public sealed partial class PostgresStore
     public Task<long> CountCertificatesAsync(CancellationToken cancellationToken) =>
         QueryAsync("SELECT COUNT(*) FROM certificates", null, ReadLongAsync, cancellationToken);
 
+    /// <summary>
+    /// The query behind the <c>estuary_certificates_expiring</c> gauge, run on every /metrics scrape: served by the
+    /// certificates_not_after index (migration 1), not a table scan (PostgresStoreQueryPlanTests reads the plan).
+    /// </summary>
+    public const string CountExpiringSql = "SELECT COUNT(*) FROM certificates WHERE not_after > $1 AND not_after <= $2 AND revoked_at IS NULL";
+
     public Task<long> CountCertificatesExpiringAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT COUNT(*) FROM certificates WHERE not_after > $1 AND not_after <= $2 AND revoked_at IS NULL",
+            CountExpiringSql,
             p =>
             {
                 p.Add(Time(from));

@@ -20,11 +20,18 @@ public sealed partial class SqliteStore
         }
     }
 
+    /// <summary>
+    /// The query behind the <c>estuary_certificates_expiring</c> gauge, run on every /metrics scrape: a range search
+    /// of the certificates_not_after index (migration 1), so its cost follows the certificates in the window, not
+    /// the table (SqliteStoreQueryPlanTests reads the plan).
+    /// </summary>
+    public const string CountExpiringSql = "SELECT COUNT(*) FROM certificates WHERE not_after > $from AND not_after <= $until AND revoked_at IS NULL";
+
     public async Task<long> CountCertificatesExpiringAsync(DateTimeOffset from, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM certificates WHERE not_after > $from AND not_after <= $until AND revoked_at IS NULL";
+        command.CommandText = CountExpiringSql;
         command.Parameters.AddWithValue("$from", from.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$until", until.ToUnixTimeMilliseconds());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
