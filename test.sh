@@ -27,9 +27,10 @@ fi
 # libest (Cisco's estclient, the fourth real EST client of the interop test) is not packaged in Debian: as root,
 # ../shared/interop/build-libest.sh builds it once from ../shared/third-party (a few minutes; cached under
 # /var/cache/estuary-interop, later runs only print its path). The tests find it through ESTUARY_LIBEST_CLIENT.
-shared=${ESTUARY_SHARED_DIR:-$(cd .. && pwd)/shared}
+shared=${ESTUARY_SHARED_DIR:-../shared}
 if [ -z "${ESTUARY_LIBEST_CLIENT:-}" ]; then
   if [ "$(id -u)" = 0 ]; then
+    [ -r "$shared/interop/build-libest.sh" ] || { echo "test.sh: $shared/interop/build-libest.sh not found: the shared folder must sit beside the clone (or set ESTUARY_SHARED_DIR)" >&2; exit 2; }
     echo "test.sh: libest estclient (built once, then cached)"
     ESTUARY_LIBEST_CLIENT=$(bash "$shared/interop/build-libest.sh") || { echo "test.sh: building libest failed (see above)" >&2; exit 2; }
   else
