@@ -24,6 +24,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# libest (Cisco's estclient, the fourth real EST client of the interop test) is not packaged in Debian: as root,
+# ../shared/interop/build-libest.sh builds it once from ../shared/third-party (a few minutes; cached under
+# /var/cache/estuary-interop, later runs only print its path). The tests find it through ESTUARY_LIBEST_CLIENT.
+shared=${ESTUARY_SHARED_DIR:-../shared}
+if [ -z "${ESTUARY_LIBEST_CLIENT:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    [ -r "$shared/interop/build-libest.sh" ] || { echo "test.sh: $shared/interop/build-libest.sh not found: the shared folder must sit beside the clone (or set ESTUARY_SHARED_DIR)" >&2; exit 2; }
+    echo "test.sh: libest estclient (built once, then cached)"
+    ESTUARY_LIBEST_CLIENT=$(bash "$shared/interop/build-libest.sh") || { echo "test.sh: building libest failed (see above)" >&2; exit 2; }
+  else
+    ESTUARY_LIBEST_CLIENT=/var/cache/estuary-interop/libest-a464ba8/bin/estclient
+  fi
+fi
+export ESTUARY_LIBEST_CLIENT
+
 bash .ci/preflight
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Estuary.slnx -c Release -warnaserror 2>&1 | tail -3

@@ -37,6 +37,34 @@ public static class CsrPolicy
     public static EstResult<IssuanceInstructions> ApplyWithServerGeneratedKey(Profile profile, RequestedCertificate requested, ReadOnlyMemory<byte> generatedKey, DateTimeOffset now, TimeSpan backdate) =>
         ApplyNames(profile, requested, generatedKey, now, backdate);
 
+    /// <summary>The largest RSA key /serverkeygen generates because a CSR asked for it: the client chooses, the server pays.</summary>
+    public const int MaxRequestedServerRsaBits = 4096;
+
+    /// <summary>
+    /// /serverkeygen: which key type to generate. The CSR's public key never becomes the certificate's key
+    /// (RFC 7030 §4.4.1), but its type is the client's wish: the same curve, or RSA of the same size, is generated
+    /// when the label accepts that key for enrollment (the checks of simpleenroll: curve listed, RSA at least
+    /// MinRsaBits) and the size is one the server generates (2048 to <see cref="MaxRequestedServerRsaBits"/> bits).
+    /// Otherwise the label's ServerKeyAlgorithm: a wish the label does not grant is not a reason to refuse.
+    /// </summary>
+    public static (KeyAlgorithm Algorithm, bool FromCsr) ChooseServerKey(Profile profile, PublicKeyKind requested)
+    {
+        if (CheckKey(profile, requested) is null)
+        {
+            if (requested.IsEc)
+            {
+                return (KeyAlgorithm.Parse(requested.Name), true);
+            }
+
+            if (requested.KeySizeBits is >= 2048 and <= MaxRequestedServerRsaBits && requested.KeySizeBits % 8 == 0)
+            {
+                return (KeyAlgorithm.Parse(requested.Name), true);
+            }
+        }
+
+        return (profile.ServerKeyAlgorithm, false);
+    }
+
     /// <summary><see cref="RequestedCertificate.Decode"/> with its refusal as a 400.</summary>
     public static EstResult<RequestedCertificate> Decode(CertificationRequest csr)
     {

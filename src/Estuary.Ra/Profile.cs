@@ -228,6 +228,8 @@ public sealed partial class Profile
     /// <summary>
     /// RFC 9908 §3: the server names the key it wants as an attribute whose type is the public key algorithm
     /// (id-ecPublicKey with the curve, or rsaEncryption with the modulus size), and the signature algorithm by OID.
+    /// The same answer serves /serverkeygen: a CSR built with the key named here gets a generated key of that type
+    /// (<see cref="CsrPolicy.ChooseServerKey"/>); ServerKeyAlgorithm answers only CSR key types the label refuses.
     /// </summary>
     private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits, bool advertiseKey, bool proofOfPossessionLinking)
     {

@@ -59,7 +59,8 @@ public sealed partial class RegistrationAuthority
         string? replaces,
         EstRequestContext context,
         long? approvedRequest,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? auditNote = null)
     {
         var who = admission.Principal;
         for (var attempt = 0; ; attempt++)
@@ -68,7 +69,7 @@ public sealed partial class RegistrationAuthority
             var issued = _ca.Issue(tbs);
             var record = ToRecord(issued.SerialHex, issued.Issuer ?? _ca.Certificate.Subject, issued, requested, who, context.Label, admission.OperationName, replaces, now);
             var approval = approvedRequest is { } id ? $" approved request {id}," : "";
-            var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{admission.OperationName} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}'{approval} from {context.RemoteAddress}");
+            var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{admission.OperationName} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}'{approval}{(auditNote is null ? "" : ", " + auditNote)} from {context.RemoteAddress}");
             try
             {
                 if (approvedRequest is not { } requestId)

@@ -12,9 +12,10 @@ public sealed partial class RegistrationAuthority
 {
     /// <summary>
     /// /serverkeygen (RFC 7030 §4.4): same authentication as simpleenroll; the CSR's subject and extensions
-    /// are the request and its signature is still verified, but its public key is ignored. The label's
-    /// profile says whether the server may generate keys and of which type. The private key exists only in
-    /// this call and in the response: it is never stored.
+    /// are the request and its signature is still verified, but its public key is not the certificate's: only its
+    /// type (curve or RSA size) is read, and generated when the label accepts it, the label's ServerKeyAlgorithm
+    /// otherwise. The private key exists only in this call and in the response: it is never stored (unless the
+    /// label archives keys, encrypted).
     /// </summary>
     public async Task<EstResult<ServerGeneratedKey>> ServerKeyGenAsync(EstRequestContext context, CertificationRequest csr, CancellationToken cancellationToken)
     {
@@ -45,18 +46,26 @@ public sealed partial class RegistrationAuthority
             return await RefuseAsync(admission, context, RefusedPolicy, linkError, cancellationToken);
         }
 
-        using var key = profile.ServerKeyAlgorithm.Generate();
-        var now = _time.GetUtcNow();
         var decoded = CsrPolicy.Decode(csr);
-        var instructions = decoded.Value is { } requested
-            ? CsrPolicy.ApplyWithServerGeneratedKey(profile, requested, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy)
-            : decoded.Error!;
+        if (decoded.Value is not { } requested)
+        {
+            return await RefuseAsync(admission, context, RefusedPolicy, decoded.Error!, cancellationToken);
+        }
+
+        // The key type of the CSR's public key when the label accepts it, the label's default otherwise (CsrPolicy).
+        var (algorithm, fromCsr) = CsrPolicy.ChooseServerKey(profile, requested.PublicKey);
+        using var key = algorithm.Generate();
+        var now = _time.GetUtcNow();
+        var instructions = CsrPolicy.ApplyWithServerGeneratedKey(profile, requested, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
             return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
         }
 
-        var recorded = await RecordAsync(tbs, decoded.Value!, admission, replaces: null, context, approvedRequest: null, cancellationToken);
+        var keyNote = fromCsr
+            ? $"server-generated {algorithm.Name} key (the CSR's key type)"
+            : $"server-generated {algorithm.Name} key (the label's default; the CSR asked for {requested.PublicKey.Name})";
+        var recorded = await RecordAsync(tbs, requested, admission, replaces: null, context, approvedRequest: null, cancellationToken, keyNote);
         if (recorded.Value is not { } issued)
         {
             return recorded.Error!;
@@ -69,7 +78,7 @@ public sealed partial class RegistrationAuthority
         }
         else
         {
-            LogServerKeyGenerated(_logger, profile.ServerKeyAlgorithm.Name, issued.SerialHex);
+            LogServerKeyGenerated(_logger, algorithm.Name, issued.SerialHex, fromCsr ? "the CSR's key type" : "the label's default");
         }
 
         if (protection.Value is not { } plan)
@@ -138,6 +147,6 @@ public sealed partial class RegistrationAuthority
     [LoggerMessage(EventId = EstuaryEventId.ServerKeyArchived, Level = LogLevel.Information, Message = "serverkeygen: the key of serial {Serial} is archived, encrypted to '{ArchiveSubject}'")]
     private static partial void LogServerKeyArchived(ILogger logger, string serial, string archiveSubject);
 
-    [LoggerMessage(EventId = EstuaryEventId.ServerKeyGenerated, Level = LogLevel.Information, Message = "serverkeygen: generated a {Algorithm} key for serial {Serial}; the key is not kept")]
-    private static partial void LogServerKeyGenerated(ILogger logger, string algorithm, string serial);
+    [LoggerMessage(EventId = EstuaryEventId.ServerKeyGenerated, Level = LogLevel.Information, Message = "serverkeygen: generated a {Algorithm} key ({Choice}) for serial {Serial}; the key is not kept")]
+    private static partial void LogServerKeyGenerated(ILogger logger, string algorithm, string serial, string choice);
 }

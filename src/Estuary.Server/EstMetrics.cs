@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using Estuary.Ca;
 using Estuary.Storage;
 using Prometheus;
 
@@ -5,8 +7,8 @@ namespace Estuary.Server;
 
 /// <summary>
 /// The server's Prometheus metrics, in a registry of its own (several servers may share a process in
-/// tests). Counting on the request path is a lock-free increment; the expiring-certificates gauge is
-/// queried only when /metrics is scraped.
+/// tests). Counting on the request path is a lock-free increment; the gauges of expiring certificates and of
+/// the CA certificates' remaining lifetime are computed only when /metrics is scraped.
 /// </summary>
 public sealed class EstMetrics
 {
@@ -17,14 +19,15 @@ public sealed class EstMetrics
     private readonly Histogram _duration;
     private readonly Gauge _pendingApprovals;
     private readonly Gauge _expiring;
+    private readonly Gauge _caExpiry;
 
-    public EstMetrics(IEstuaryStore store, TimeProvider time)
+    public EstMetrics(IEstuaryStore store, TimeProvider time, CaMaterial material)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         _enrollments = factory.CreateCounter(
             "estuary_enrollments_total",
-            "Enrollment requests (simpleenroll, simplereenroll, …) by operation, CA label and outcome (issued, pending, denied, rejected, unavailable, error).",
+            "Enrollment requests (simpleenroll, simplereenroll, …) by operation, CA label and outcome (issued, pending, challenge, denied, rejected, unavailable, error); challenge is the 401 that asks a client without credentials for them.",
             ["operation", "label", "outcome"]);
         _duration = factory.CreateHistogram(
             "estuary_request_duration_seconds",
@@ -33,7 +36,12 @@ public sealed class EstMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00025, 2, 16) });
         _pendingApprovals = factory.CreateGauge("estuary_pending_approvals", "Enrollment requests waiting for manual approval.");
         _expiring = factory.CreateGauge("estuary_certificates_expiring", "Unrevoked certificates that expire within the next 30 days.");
+        _caExpiry = factory.CreateGauge(
+            "estuary_ca_certificate_expiry_seconds",
+            "Seconds until each CA certificate in use expires (negative once expired), by role (root, issuing), subject and key_id (the hex key identifier of the CRL URLs).",
+            ["role", "subject", "key_id"]);
         _pendingApprovals.Set(0);
+        Registry.AddBeforeCollectCallback(() => SetCaExpiry(material, time.GetUtcNow()));
         Registry.AddBeforeCollectCallback(async cancellationToken =>
         {
             try
@@ -49,6 +57,35 @@ public sealed class EstMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>
+    /// The CA certificates in use: the root (and a new root during a rollover, RFC 7030 §4.1.3) and every issuing
+    /// CA generation the server still signs CRLs and OCSP answers for. A generation retired since the last scrape
+    /// disappears from the gauge rather than keeping its last value.
+    /// </summary>
+    private void SetCaExpiry(CaMaterial material, DateTimeOffset now)
+    {
+        var current = new List<(string Role, X509Certificate2 Certificate)> { ("root", material.Root) };
+        current.AddRange(material.Issuing.Generations.Select(g => ("issuing", g.Certificate)));
+        if (material.Rollover is { } rollover)
+        {
+            current.Add(("root", rollover.NewRoot));
+            current.Add(("issuing", rollover.NewIssuing.Certificate));
+        }
+
+        var published = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (role, certificate) in current)
+        {
+            var keyId = Convert.ToHexString(CertificateWriter.KeyIdentifier(certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+            _caExpiry.WithLabels(role, certificate.Subject, keyId).Set((new DateTimeOffset(certificate.NotAfter.ToUniversalTime()) - now).TotalSeconds);
+            published.Add(string.Join('\0', role, certificate.Subject, keyId));
+        }
+
+        foreach (var labels in _caExpiry.GetAllLabelValues().Where(l => !published.Contains(string.Join('\0', l))).ToList())
+        {
+            _caExpiry.RemoveLabelled(labels);
+        }
+    }
 
     /// <summary>Pending approvals, for the approval workflow to keep current.</summary>
     public void SetPendingApprovals(long count) => _pendingApprovals.Set(count);

@@ -35,15 +35,21 @@ public sealed class EstMetricsMiddleware(RequestDelegate next, EstMetrics metric
             metrics.ObserveRequest(operation, Stopwatch.GetElapsedTime(started).TotalSeconds);
             if (operation is "simpleenroll" or "simplereenroll" or "serverkeygen" or "fullcmc")
             {
-                metrics.CountEnrollment(operation, label, failed ? "error" : Outcome(context.Response.StatusCode));
+                metrics.CountEnrollment(operation, label, failed ? "error" : Outcome(context.Response.StatusCode, context.Request.Headers.Authorization.Count > 0));
             }
         }
     }
 
-    private static string Outcome(int status) => status switch
+    /// <summary>
+    /// A 401 to a request without an Authorization header is the challenge of RFC 7030 §3.2.3 / RFC 7617 §2 that
+    /// clients such as Bouncy Castle wait for before they send their password: a step of a normal enrollment, not a
+    /// refusal. A 401 to credentials that were sent, and every 403, is a denial.
+    /// </summary>
+    private static string Outcome(int status, bool sentCredentials) => status switch
     {
         200 => "issued",
         202 => "pending",
+        401 when !sentCredentials => "challenge",
         401 or 403 => "denied",
         503 => "unavailable",
         >= 400 and < 500 => "rejected",

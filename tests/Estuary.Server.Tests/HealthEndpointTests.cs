@@ -36,12 +36,12 @@ public sealed class HealthEndpointTests
         var csr = TestCsr.Create("CN=metered", key);
         using (var issued = await basic.PostAsync("simpleenroll", EstWire.Pkcs10(csr)))
         using (var shortLived = await basic.PostAsync("short/simpleenroll", EstWire.Pkcs10(csr)))
-        using (var denied = await anonymous.PostAsync("simpleenroll", EstWire.Pkcs10(csr)))
+        using (var challenged = await anonymous.PostAsync("simpleenroll", EstWire.Pkcs10(csr)))
         using (var unknownLabel = await basic.PostAsync("no-such-label/simpleenroll", EstWire.Pkcs10(csr)))
         {
             Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
             Assert.Equal(HttpStatusCode.OK, shortLived.StatusCode);
-            Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, challenged.StatusCode);
             Assert.Equal(HttpStatusCode.NotFound, unknownLabel.StatusCode);
         }
 
@@ -60,7 +60,7 @@ public sealed class HealthEndpointTests
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
         Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"default\",outcome=\"issued\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"short\",outcome=\"issued\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"default\",outcome=\"denied\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"default\",outcome=\"challenge\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"default\",outcome=\"rejected\"} 1\n", text, StringComparison.Ordinal);
         Assert.Contains("estuary_enrollments_total{operation=\"simpleenroll\",label=\"unknown\",outcome=\"rejected\"} 1\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("no-such-label", text, StringComparison.Ordinal);

@@ -10,12 +10,18 @@ using Xunit;
 
 namespace Estuary.Server.Tests;
 
-/// <summary>A server with a default label, an RSA key-generating label and a label without serverkeygen.</summary>
+/// <summary>
+/// A server with a default label (every key type, P-256 by default), an RSA-only label, a P-384-only label and a
+/// label without serverkeygen.
+/// </summary>
 public sealed class ServerKeyGenServer : IAsyncLifetime
 {
     public EstuaryTestServer Server { get; } = EstuaryTestServer.With(new Dictionary<string, string?>
     {
+        ["Estuary:Labels:rsa:AllowedKeys:0"] = "RSA",
         ["Estuary:Labels:rsa:ServerKeyAlgorithm"] = "RSA-2048",
+        ["Estuary:Labels:p384:AllowedKeys:0"] = "P-384",
+        ["Estuary:Labels:p384:ServerKeyAlgorithm"] = "P-384",
         ["Estuary:Labels:nokeygen:ServerKeyGen"] = "false",
     });
 
@@ -85,19 +91,85 @@ public sealed class ServerKeyGenTests(ServerKeyGenServer fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_label_can_generate_RSA_keys_large_enough_for_libest()
+    public async Task An_RSA_CSR_gets_an_RSA_key_of_the_same_size_large_enough_for_libest()
+    {
+        using var csrKey = RSA.Create(3072);
+
+        var (key, certificate, keyPart) = await ServerKeyGenAsync("serverkeygen", TestCsr.Create("CN=skg-rsa-3072", csrKey));
+
+        var rsa = Assert.IsAssignableFrom<RSA>(key);
+        Assert.Equal(3072, rsa.KeySize);
+        Assert.NotEqual(csrKey.ExportSubjectPublicKeyInfo(), rsa.ExportSubjectPublicKeyInfo());
+        Assert.Equal(rsa.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        Assert.True(keyPart.Length >= 256, "libest 3.2.0 rejects key parts under 256 base64 characters");
+        await AssertAuditNamesAsync(certificate, "server-generated RSA-3072 key (the CSR's key type)");
+    }
+
+    [Fact]
+    public async Task A_P384_CSR_gets_a_P384_key()
+    {
+        using var csrKey = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
+        var (key, certificate, _) = await ServerKeyGenAsync("serverkeygen", TestCsr.Create("CN=skg-p384", csrKey));
+
+        var ec = Assert.IsAssignableFrom<ECDsa>(key);
+        Assert.Equal(384, ec.KeySize);
+        Assert.Equal(ec.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        await AssertAuditNamesAsync(certificate, "server-generated P-384 key (the CSR's key type)");
+    }
+
+    [Fact]
+    public async Task A_CSR_key_type_the_label_does_not_accept_gets_the_label_default_rather_than_a_refusal()
+    {
+        using var csrKey = RSA.Create(2048);
+
+        var (key, certificate, _) = await ServerKeyGenAsync("p384/serverkeygen", TestCsr.Create("CN=skg-default", csrKey));
+
+        var ec = Assert.IsAssignableFrom<ECDsa>(key);
+        Assert.Equal(384, ec.KeySize);
+        Assert.Equal(ec.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        await AssertAuditNamesAsync(certificate, "server-generated P-384 key (the label's default; the CSR asked for RSA-2048)");
+    }
+
+    [Fact]
+    public async Task An_RSA_only_label_answers_an_EC_CSR_with_its_RSA_default()
+    {
+        using var csrKey = TestCsr.NewP256();
+
+        var (key, certificate, keyPart) = await ServerKeyGenAsync("rsa/serverkeygen", TestCsr.Create("CN=skg-rsa", csrKey));
+
+        var rsa = Assert.IsAssignableFrom<RSA>(key);
+        Assert.Equal(2048, rsa.KeySize);
+        Assert.Equal(rsa.ExportSubjectPublicKeyInfo(), certificate.PublicKey.ExportSubjectPublicKeyInfo());
+        Assert.True(keyPart.Length >= 256, "libest 3.2.0 rejects key parts under 256 base64 characters");
+    }
+
+    /// <summary>Posts the CSR, and returns the generated key (PKCS#8), the certificate and the key part's base64.</summary>
+    private async Task<(AsymmetricAlgorithm Key, X509Certificate2 Certificate, string KeyPart)> ServerKeyGenAsync(string path, byte[] csr)
     {
         using var client = Server.CreateClient(basicAuth: true);
-        using var csrKey = TestCsr.NewP256();
-        using var response = await client.PostAsync("rsa/serverkeygen", EstWire.Pkcs10(TestCsr.Create("CN=skg-rsa", csrKey)));
-
+        using var response = await client.PostAsync(path, EstWire.Pkcs10(csr));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var boundary = response.Content.Headers.ContentType!.Parameters.Single(p => p.Name == "boundary").Value!;
         var parts = ReadParts(await response.Content.ReadAsStringAsync(), boundary);
-        using var rsa = RSA.Create();
-        rsa.ImportPkcs8PrivateKey(EstBase64.Decode(Encoding.ASCII.GetBytes(parts[0].Body)), out _);
-        Assert.Equal(2048, rsa.KeySize);
-        Assert.True(parts[0].Body.Length >= 256, "libest 3.2.0 rejects key parts under 256 bytes");
+        var pkcs8 = EstBase64.Decode(Encoding.ASCII.GetBytes(parts[0].Body));
+        var certificate = X509CertificateLoader.LoadCertificate(CertsOnly.Decode(EstBase64.Decode(Encoding.ASCII.GetBytes(parts[1].Body))).Single());
+        AsymmetricAlgorithm key = certificate.GetKeyAlgorithm() == Oids.RsaEncryption ? RSA.Create() : ECDsa.Create();
+        switch (key)
+        {
+            case RSA rsa: rsa.ImportPkcs8PrivateKey(pkcs8, out _); break;
+            case ECDsa ec: ec.ImportPkcs8PrivateKey(pkcs8, out _); break;
+        }
+
+        return (key, certificate, parts[0].Body);
+    }
+
+    /// <summary>The certificate.issued audit event of this serial says which key was generated and why.</summary>
+    private async Task AssertAuditNamesAsync(X509Certificate2 certificate, string expected)
+    {
+        var audit = await Server.GetRequiredService<IEstuaryStore>().ListAuditAsync(1000, default);
+        var issued = Assert.Single(audit, e => e.Kind == "certificate.issued" && e.Detail.Contains($"serial {certificate.SerialNumber} ", StringComparison.Ordinal));
+        Assert.Contains(expected, issued.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

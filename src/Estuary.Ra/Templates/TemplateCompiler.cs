@@ -9,6 +9,9 @@ public static class TemplateCompiler
 {
     public const string BuiltinAdapter = "builtin";
 
+    /// <summary>The largest RSA key the server generates (<see cref="Ca.KeyAlgorithm.Parse"/>).</summary>
+    private const int MaxGeneratedRsaBits = 8192;
+
     /// <summary>Compiles, or returns the list of problems (empty list never returned with null profiles).</summary>
     public static (IReadOnlyList<Profile> Profiles, IReadOnlyList<string> Problems) Compile(TemplateDefinition template, IReadOnlyCollection<string> knownAdapters)
     {
@@ -120,6 +123,14 @@ public static class TemplateCompiler
         {
             problems.Add("AllowedKeys: name at least one key type (P-256, P-384, P-521, RSA)");
         }
+        else if (DefaultServerKeyAlgorithm(options.AllowedKeys, template.MinRsaBits) is { } serverKey)
+        {
+            options.ServerKeyAlgorithm = serverKey;
+        }
+        else if (template.ServerKeyGeneration)
+        {
+            problems.Add($"ServerKeyGeneration: the server generates RSA keys of at most {MaxGeneratedRsaBits} bits, and MinRsaBits is {template.MinRsaBits}; allow a curve or lower MinRsaBits");
+        }
 
         if (options.SubjectAttributes.Count == 0)
         {
@@ -144,6 +155,25 @@ public static class TemplateCompiler
         }
 
         return problems.Count == 0 ? (profiles, problems) : ([], problems);
+    }
+
+    /// <summary>
+    /// The key /serverkeygen generates when the CSR's key type is not one the template accepts: a key the template
+    /// itself accepts, the smallest curve first (P-256 when allowed, as for configuration labels), else RSA of
+    /// MinRsaBits (at least 2048, rounded up to whole bytes).
+    /// </summary>
+    private static string? DefaultServerKeyAlgorithm(IList<string> allowedKeys, int minRsaBits)
+    {
+        foreach (var curve in new[] { "P-256", "P-384", "P-521" })
+        {
+            if (allowedKeys.Contains(curve, StringComparer.OrdinalIgnoreCase))
+            {
+                return curve;
+            }
+        }
+
+        var bits = (Math.Max(2048, minRsaBits) + 7) / 8 * 8;
+        return bits <= MaxGeneratedRsaBits ? $"RSA-{bits}" : null;
     }
 
     private static List<string> Clean(IEnumerable<string> values) =>
