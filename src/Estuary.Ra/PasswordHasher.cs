@@ -71,8 +71,17 @@ public sealed class PasswordHasher
     /// <summary>Forgets any remembered check for this user (password changed, account disabled).</summary>
     public void Forget(string username) => _verified.TryRemove(username, out _);
 
-    private static bool VerifySlow(string password, string encodedHash)
+    /// <summary>
+    /// Full PBKDF2 checks done so far, decoys included: what a failed Basic login costs, whether or not the name
+    /// exists (tests compare it instead of timing requests).
+    /// </summary>
+    public long SlowVerifications => Interlocked.Read(ref _slowVerifications);
+
+    private long _slowVerifications;
+
+    private bool VerifySlow(string password, string encodedHash)
     {
+        Interlocked.Increment(ref _slowVerifications);
         var parts = encodedHash.Split('$');
         if (parts.Length != 4 || parts[0] != Scheme || !int.TryParse(parts[1], out var iterations) || iterations < 1)
         {
