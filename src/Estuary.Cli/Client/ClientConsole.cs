@@ -43,7 +43,7 @@ internal sealed class ClientConsole
 
     public void WriteJson(object value) => Out.WriteLine(CliJson.Serialize(value));
 
-    /// <summary>A line for people; nothing in JSON mode (scripts read only the JSON document).</summary>
+    /// <summary>A line for people, as plain text (not markup: brackets in a DN print as they are); nothing in JSON mode.</summary>
     public void Say(string text)
     {
         if (!IsJson)
@@ -113,5 +113,6 @@ internal sealed class ClientConsole
         return code;
     }
 
+    /// <summary>For table cells, which Spectre reads as markup.</summary>
     public static string Escape(string text) => Markup.Escape(text);
 }

@@ -32,7 +32,7 @@ internal static class EnrollCommand
                 pending.CheckSameAs("enroll", connection, subject);
                 key = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
                 csr = pending.Csr;
-                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
+                console.Say($"Repeating the request kept in {pending.Folder} since {pending.Record.CreatedAt:u}");
             }
             else
             {
@@ -63,14 +63,14 @@ internal static class EnrollCommand
             return ExitCodes.Ok;
         }
 
-        console.Say($"{verb}: {ClientConsole.Escape(certificate.Subject)} ({spec.Name} key)");
+        console.Say($"{verb}: {certificate.Subject} ({spec.Name} key)");
         foreach (var line in CertificateView.ToLines([certificate]))
         {
             console.Say(line);
         }
         foreach (var (what, path) in files)
         {
-            console.Say($"  {what,-5} {ClientConsole.Escape(path)}");
+            console.Say($"  {what,-5} {path}");
         }
 
         if (attributes is { RequestedOids.Count: > 0 })

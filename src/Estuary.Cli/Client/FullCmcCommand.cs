@@ -37,7 +37,7 @@ internal static class FullCmcCommand
                 pending.CheckSameAs("fullcmc", connection, subject);
                 key = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
                 csr = pending.Csr;
-                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
+                console.Say($"Repeating the request kept in {pending.Folder} since {pending.Record.CreatedAt:u}");
             }
             else
             {
@@ -115,7 +115,7 @@ internal static class FullCmcCommand
             }
             else
             {
-                console.Say(ClientConsole.Escape($"Revoked: {revoked.StatusString ?? "serial " + revoked.Serial}"));
+                console.Say($"Revoked: {revoked.StatusString ?? "serial " + revoked.Serial}");
             }
 
             return ExitCodes.Ok;

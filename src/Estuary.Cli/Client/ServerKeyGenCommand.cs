@@ -34,7 +34,7 @@ internal static class ServerKeyGenCommand
                 // RFC 7030 §4.2.3: repeat the same request (its throwaway signing key is not needed again).
                 pending.CheckSameAs("serverkeygen", connection, subject);
                 csr = pending.Csr;
-                console.Say($"Repeating the request kept in {ClientConsole.Escape(pending.Folder)} since {pending.Record.CreatedAt:u}");
+                console.Say($"Repeating the request kept in {pending.Folder} since {pending.Record.CreatedAt:u}");
             }
             else
             {
