@@ -4,6 +4,7 @@ using Estuary.Cli.Client;
 
 var root = new RootCommand("Estuary: an EST (RFC 7030) enrollment server and client.");
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(ConfigCommand.Create());
 root.Subcommands.Add(CaCertsCommand.Create());
 root.Subcommands.Add(CsrAttrsCommand.Create());
 root.Subcommands.Add(EnrollCommand.Create());

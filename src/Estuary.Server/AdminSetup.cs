@@ -24,14 +24,13 @@ public static class AdminSetup
     }
 
     /// <summary>Names where the console and API answer: the admin listener (Estuary:Admin:Listen), not the EST one.</summary>
-    public static void PrintSummary(TextWriter console, EstuaryOptions options, Uri adminListen, string? adminPassword)
+    public static void PrintSummary(TextWriter console, EstuaryOptions options, Uri adminListen, string? adminPassword, bool consoleIsTerminal)
     {
         var listen = adminListen.GetLeftPart(UriPartial.Authority);
         console.WriteLine($"Admin console: {listen}{EstuaryAdminExtensions.ConsolePath}/   (REST API {listen}{ApiEndpoints.BasePath}, OpenAPI {listen}{EstuaryAdminExtensions.OpenApiPrefix}/v1.json)");
         if (adminPassword is not null)
         {
-            console.WriteLine($"  admin login    user '{AdminUserService.BootstrapUsername}', password {adminPassword}");
-            console.WriteLine($"                 (shown once; also in {Path.Combine(options.DataDir, InitialCredentials.FileName)}, mode 0600)");
+            InitialCredentials.Print(console, $"  admin login    user '{AdminUserService.BootstrapUsername}'", adminPassword, options.DataDir, consoleIsTerminal);
         }
 
         console.Flush();

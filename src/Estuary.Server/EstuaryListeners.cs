@@ -10,17 +10,26 @@ namespace Estuary.Server;
 /// </summary>
 public sealed class EstuaryListeners
 {
+    /// <summary>Each listener's key, scheme and why; the plain-HTTP one is optional.</summary>
+    internal static readonly (EstuaryListener Listener, string Key, string Scheme, string Why)[] Definitions =
+    [
+        (EstuaryListener.Est, "Estuary:Listen", Uri.UriSchemeHttps, "EST runs over TLS only, RFC 7030 §3.3"),
+        (EstuaryListener.Admin, "Estuary:Admin:Listen", Uri.UriSchemeHttps, "the console and API run over TLS only"),
+        (EstuaryListener.PlainHttp, "Estuary:HttpListen", Uri.UriSchemeHttp, "it serves CRLs and OCSP only"),
+    ];
+
     private readonly List<(EstuaryListener Listener, string Key, Uri Url)> _configured = [];
     private readonly List<(EstuaryListener Listener, ListenOptions Options)> _bound = [];
 
     /// <summary>Checks the listen URLs: EST and admin over https, the optional plain listener over http, no port shared.</summary>
     public EstuaryListeners(string listen, string adminListen, string? httpListen)
     {
-        Add(EstuaryListener.Est, "Estuary:Listen", listen, Uri.UriSchemeHttps, "EST runs over TLS only (RFC 7030 §3.3)");
-        Add(EstuaryListener.Admin, "Estuary:Admin:Listen", adminListen, Uri.UriSchemeHttps, "the console and API run over TLS only");
-        if (!string.IsNullOrWhiteSpace(httpListen))
+        foreach (var (definition, value) in Definitions.Zip(new[] { listen, adminListen, httpListen }))
         {
-            Add(EstuaryListener.PlainHttp, "Estuary:HttpListen", httpListen, Uri.UriSchemeHttp, "it serves CRLs and OCSP only");
+            if (!string.IsNullOrWhiteSpace(value) || definition.Listener != EstuaryListener.PlainHttp)
+            {
+                Add(definition.Listener, definition.Key, value ?? "", definition.Scheme, definition.Why);
+            }
         }
 
         // Two listeners on one port would be one listener, and the route table could no longer tell the
@@ -29,7 +38,7 @@ public sealed class EstuaryListeners
         {
             if (first.Url.Port != 0 && first.Url.Port == second.Url.Port)
             {
-                throw new ArgumentException($"{second.Key} '{second.Url.OriginalString}' uses the port of {first.Key} '{first.Url.OriginalString}': each listener needs a port of its own");
+                throw new ArgumentException($"{second.Key}: \"{second.Url.OriginalString}\" {SharedPort(first.Key, first.Url.OriginalString)}");
             }
         }
     }
@@ -95,19 +104,39 @@ public sealed class EstuaryListeners
 
     private void Add(EstuaryListener listener, string key, string value, string scheme, string why)
     {
-        if (!Uri.TryCreate(value.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url)
+        if (Parse(value, scheme, why, out var url) is { } problem)
+        {
+            throw new ArgumentException($"{key}: \"{value}\" {problem}");
+        }
+
+        _configured.Add((listener, key, url!));
+    }
+
+    /// <summary>
+    /// Reads a listen URL: null and the URL when it is usable, else what is wrong with it (also used by the
+    /// configuration check, so both say the same).
+    /// </summary>
+    internal static string? Parse(string value, string scheme, string why, out Uri? url)
+    {
+        if (!Uri.TryCreate(value.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out url)
             || url.Scheme != scheme)
         {
-            throw new ArgumentException($"{key} '{value}' must be an {scheme}:// URL: {why}");
+            url = null;
+            return $"is not an {scheme}://HOST:PORT URL ({why}); write e.g. {scheme}://127.0.0.1:8443";
         }
 
         if (url.Host is not "localhost" && !IPAddress.TryParse(url.Host.Trim('[', ']'), out _))
         {
-            throw new ArgumentException($"{key} host '{url.Host}' must be an IP address, localhost or *");
+            url = null;
+            return "does not name an IP address, localhost or * as its host (Kestrel listens on addresses, not DNS names)";
         }
 
-        _configured.Add((listener, key, url));
+        return null;
     }
+
+    /// <summary>What the duplicate-port check says, in the constructor and in the configuration check.</summary>
+    internal static string SharedPort(string firstKey, string firstValue) =>
+        $"uses the port of {firstKey} (\"{firstValue}\"): give each listener a port of its own";
 
     private static Uri Reachable(Uri url, int port)
     {

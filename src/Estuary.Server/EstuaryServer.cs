@@ -1,8 +1,11 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Estuary.Admin;
 using Estuary.Ca;
+using Estuary.Client;
 using Estuary.Ra;
+using Estuary.Server.Configuration;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,12 +23,16 @@ namespace Estuary.Server;
 public static class EstuaryServer
 {
     /// <summary>
-    /// Builds the server. Configuration, later sources winning: appsettings.json in the working folder,
-    /// environment variables (Estuary__Listen, …), the file named by <paramref name="configFile"/>, then
-    /// <paramref name="overrides"/> (the command-line flags).
+    /// Builds the server. Configuration, later sources winning: appsettings.json in the working folder, environment
+    /// variables (Estuary__Listen, …), the file named by <paramref name="configFile"/>, then
+    /// <paramref name="overrides"/> (the command-line flags). It is checked first, before anything is written
+    /// (<see cref="ConfigurationCheck"/>). Initial passwords are printed only when <paramref name="consoleIsTerminal"/>:
+    /// redirected output ends up in journals and CI logs, so it names the 0600 file that holds them instead.
     /// </summary>
-    public static async Task<WebApplication> BuildAsync(string? configFile, IDictionary<string, string?>? overrides, TextWriter console, CancellationToken cancellationToken = default)
+    /// <exception cref="ConfigurationProblemsException">Every mistake in the configuration; nothing was written.</exception>
+    public static async Task<WebApplication> BuildAsync(string? configFile, IDictionary<string, string?>? overrides, TextWriter console, bool consoleIsTerminal = false, CancellationToken cancellationToken = default)
     {
+        await ConfigurationCheck.LoadCheckedAsync(configFile, overrides, cancellationToken);
         var builder = WebApplication.CreateBuilder();
         if (configFile is not null)
         {
@@ -39,6 +46,7 @@ public static class EstuaryServer
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        ConfigureConsoleLog(builder);
 
         var options = new EstuaryOptions();
         builder.Configuration.GetSection("Estuary").Bind(options);
@@ -136,11 +144,12 @@ public static class EstuaryServer
         }
 
         app.MapHealth();
+        app.MapHomePage();
 
-        PrintSummary(console, options, material, estPassword, labels, storageOptions);
+        PrintSummary(console, options, material, estPassword, labels, storageOptions, consoleIsTerminal);
         if (consoleAvailable)
         {
-            AdminSetup.PrintSummary(console, options, listeners.Configured(EstuaryListener.Admin)!, adminPassword);
+            AdminSetup.PrintSummary(console, options, listeners.Configured(EstuaryListener.Admin)!, adminPassword, consoleIsTerminal);
         }
         else
         {
@@ -208,20 +217,58 @@ public static class EstuaryServer
         listeners.Listen(kestrel, Https);
     }
 
-    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels, StorageOptions storage)
+    /// <summary>
+    /// Timestamps on every console line by default (UTC, ISO 8601); Estuary:Logging:Format=json selects the ASP.NET
+    /// JSON console formatter, one object per line, for log shippers.
+    /// </summary>
+    private static void ConfigureConsoleLog(WebApplicationBuilder builder)
+    {
+        var logging = new LoggingOptions();
+        builder.Configuration.GetSection("Estuary:Logging").Bind(logging);
+        const string timestamp = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'";
+        if (logging.IsJson)
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = timestamp;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(simple =>
+            {
+                simple.UseUtcTimestamp = true;
+                simple.TimestampFormat = timestamp + " ";
+                simple.SingleLine = true;
+            });
+        }
+    }
+
+    private static void PrintSummary(TextWriter console, EstuaryOptions options, CaMaterial material, string? estPassword, LabelRegistry labels, StorageOptions storage, bool consoleIsTerminal)
     {
         console.WriteLine(material.Created ? $"Estuary: created a new CA in {options.DataDir}" : $"Estuary: using the CA in {options.DataDir}");
         console.WriteLine($"  root CA        {material.Root.Subject}  (trust anchor: {material.RootCertificatePath})");
+        // As step-ca prints it: what a client checks the root against out of band (RFC 7030 §4.1.1).
+        console.WriteLine($"  root SHA-256   {TrustFingerprint.Of(material.Root)}");
+        console.WriteLine("                 (estuary cacerts --trust-fingerprint takes it as printed)");
+        console.WriteLine($"  TLS names      {string.Join(", ", TlsNames(material.TlsCertificate))}");
         console.WriteLine($"  issuing CA     {material.Issuing.Certificate.Subject}, valid until {material.Issuing.Certificate.NotAfter:yyyy-MM-dd}");
         console.WriteLine($"  key passphrase {material.PassphraseSource}");
         console.WriteLine($"  database       {storage.Describe(options.DataDir)}");
         console.WriteLine($"  CA labels      {string.Join(", ", labels.Labels)}");
         if (estPassword is not null)
         {
-            console.WriteLine($"  EST account    user '{InitialCredentials.EstUsername}', password {estPassword}");
-            console.WriteLine($"                 (shown once; also in {Path.Combine(options.DataDir, InitialCredentials.FileName)}, mode 0600)");
+            InitialCredentials.Print(console, $"  EST account    user '{InitialCredentials.EstUsername}'", estPassword, options.DataDir, consoleIsTerminal);
         }
 
         console.Flush();
+    }
+
+    /// <summary>The DNS names and IP addresses of the TLS server certificate's subjectAltName.</summary>
+    private static IEnumerable<string> TlsNames(X509Certificate2 certificate)
+    {
+        var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().FirstOrDefault();
+        return names is null ? [] : names.EnumerateDnsNames().Concat(names.EnumerateIPAddresses().Select(a => a.ToString()));
     }
 }

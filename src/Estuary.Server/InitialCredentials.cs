@@ -35,6 +35,24 @@ public static class InitialCredentials
         return password;
     }
 
+    /// <summary>
+    /// Prints a new account's password on a terminal only; when output is redirected (a journal, a CI log, a pipe)
+    /// it names the 0600 file that holds it, so the password is not kept wherever that output goes.
+    /// </summary>
+    public static void Print(TextWriter console, string account, string password, string dataDir, bool consoleIsTerminal)
+    {
+        var file = Path.Combine(dataDir, FileName);
+        if (consoleIsTerminal)
+        {
+            console.WriteLine($"{account}, password {password}");
+            console.WriteLine($"                 (shown once; also in {file}, mode 0600)");
+        }
+        else
+        {
+            console.WriteLine($"{account}, password in {file} (mode 0600; not printed: output is not a terminal)");
+        }
+    }
+
     /// <summary>Adds or replaces one entry ("est", later "admin") of the credentials file.</summary>
     public static void Write(string dataDir, string entry, string username, string password)
     {

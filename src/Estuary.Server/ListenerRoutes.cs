@@ -12,6 +12,9 @@ public static class ListenerRoutes
 {
     private static readonly string[] Est = [EstEndpoints.BasePath, RevocationEndpoints.CrlPrefix, RevocationPublication.OcspPath, HealthEndpoints.HealthPath, HealthEndpoints.ReadyPath];
 
+    // Exact paths (not prefixes): "/" as a prefix would match every path and open the listener to everything.
+    private static readonly string[] EstExact = [HomePage.Path];
+
     private static readonly string[] Admin = [EstuaryAdminExtensions.ConsolePath, ApiEndpoints.BasePath, EstuaryAdminExtensions.OpenApiPrefix, HealthEndpoints.MetricsPath];
 
     // CRLs and OCSP responses are signed objects, commonly fetched over http (RFC 5280 §4.2.1.13, RFC 6960 §A.1);
@@ -27,7 +30,11 @@ public static class ListenerRoutes
         _ => [],
     };
 
+    /// <summary>The exact paths <paramref name="listener"/> serves besides its prefixes: "/" on the EST listener.</summary>
+    public static IReadOnlyList<string> ExactFor(EstuaryListener listener) => listener == EstuaryListener.Est ? EstExact : [];
+
     /// <summary>Whether <paramref name="listener"/> serves <paramref name="path"/> (whole segments, as routing matches them).</summary>
     public static bool Serves(EstuaryListener listener, PathString path) =>
-        For(listener).Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
+        ExactFor(listener).Any(exact => path.Equals(exact, StringComparison.Ordinal))
+        || For(listener).Any(prefix => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase));
 }

@@ -199,7 +199,7 @@ public sealed class AdapterApiTests
         });
         try
         {
-            var e = await Assert.ThrowsAsync<ArgumentException>(server.InitializeAsync);
+            var e = await Assert.ThrowsAnyAsync<ArgumentException>(server.InitializeAsync);
             Assert.Contains("Estuary:Adapters:broken", e.Message, StringComparison.Ordinal);
             Assert.Contains("BaseUrl must be an https:// URL", e.Message, StringComparison.Ordinal);
         }

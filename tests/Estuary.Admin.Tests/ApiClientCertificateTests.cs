@@ -75,7 +75,7 @@ public sealed class ApiClientCertificateTests(ApiClientCertificateTests.Fixture 
         var server = EstuaryTestServer.With(new Dictionary<string, string?> { ["Estuary:Admin:ClientCertificateSubjects:0"] = AdminSubject });
         try
         {
-            var refused = await Assert.ThrowsAsync<ArgumentException>(server.InitializeAsync);
+            var refused = await Assert.ThrowsAnyAsync<ArgumentException>(server.InitializeAsync);
             Assert.Contains("ClientCertificateSubjects was removed", refused.Message, StringComparison.Ordinal);
             Assert.Contains("ClientCertificateFingerprints", refused.Message, StringComparison.Ordinal);
         }
@@ -91,7 +91,7 @@ public sealed class ApiClientCertificateTests(ApiClientCertificateTests.Fixture 
         var server = EstuaryTestServer.With(new Dictionary<string, string?> { ["Estuary:Admin:ClientCertificateFingerprints:0"] = "AB:CD" });
         try
         {
-            var refused = await Assert.ThrowsAsync<ArgumentException>(server.InitializeAsync);
+            var refused = await Assert.ThrowsAnyAsync<ArgumentException>(server.InitializeAsync);
             Assert.Contains("64 hexadecimal digits", refused.Message, StringComparison.Ordinal);
         }
         finally

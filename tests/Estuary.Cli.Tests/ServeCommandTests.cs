@@ -16,7 +16,7 @@ public sealed class ServeCommandTests
 
         Assert.True(code == 2, output);
         var line = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        Assert.Equal("estuary serve: Estuary:Admin:Listen 'https://127.0.0.1:18443' uses the port of Estuary:Listen 'https://127.0.0.1:18443': each listener needs a port of its own", line);
+        Assert.Equal("estuary serve: Estuary:Admin:Listen: \"https://127.0.0.1:18443\" uses the port of Estuary:Listen (\"https://127.0.0.1:18443\"): give each listener a port of its own", line);
         Assert.False(Directory.Exists(data));
     }
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using Estuary.Storage.Sqlite;
 using Estuary.Testing;
 using Xunit;
@@ -26,14 +28,16 @@ public sealed class ProcessTests : IAsyncLifetime
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    private HttpClient Client(string username, string password)
+    private HttpClient Client(string username, string password) => Client(_server, _dataDir, username, password);
+
+    private static HttpClient Client(EstuaryProcess server, string dataDir, string username, string password)
     {
-        var root = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(_dataDir, "root-ca.pem")));
+        var root = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDir, "root-ca.pem")));
         var handler = new SocketsHttpHandler();
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
         policy.CustomTrustStore.Add(root);
         handler.SslOptions.CertificateChainPolicy = policy;
-        var client = new HttpClient(handler) { BaseAddress = new Uri(_server.EstUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(server.EstUrl + "/"), Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)));
         return client;
     }
@@ -68,7 +72,9 @@ public sealed class ProcessTests : IAsyncLifetime
     {
         var (user, password) = _server.EstCredentials();
         var firstRun = _server.Output;
-        Assert.Equal(1, CountOf(firstRun, password)); // printed once, on first run, by design
+        // Output redirected (a journal, a CI log): the password is not printed, the 0600 file that holds it is named.
+        Assert.Equal(0, CountOf(firstRun, password));
+        Assert.Contains($"password in {Path.Combine(_dataDir, "initial-credentials.json")}", firstRun, StringComparison.Ordinal);
 
         await _server.KillAsync();
         await _server.StartAsync();
@@ -88,11 +94,111 @@ public sealed class ProcessTests : IAsyncLifetime
         await Task.Delay(500); // let the log lines flush
         var later = _server.Output[firstRun.Length..];
         Assert.Contains("HTTP Basic authentication failed for user " + user, later, StringComparison.Ordinal);
+        // Log lines carry a UTC ISO-8601 timestamp by default.
+        Assert.Matches(@"(?m)^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z \w+: .*HTTP Basic authentication failed for user", later);
         Assert.DoesNotContain(password, later, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, later, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", _server.Output, StringComparison.Ordinal);
         var passphrase = (await File.ReadAllTextAsync(Path.Combine(_dataDir, "ca-key.passphrase"))).Trim();
         Assert.DoesNotContain(passphrase, _server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_logs_parse_as_JSON_and_neither_they_the_banner_nor_config_check_show_a_secret()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("estuary-json").FullName;
+        const string passphrase = "Json-Log-Passphrase-7781";
+        var environment = new Dictionary<string, string> { ["Estuary__Logging__Format"] = "json", ["Estuary__Ca__KeyPassphrase"] = passphrase };
+        try
+        {
+            await using var server = new EstuaryProcess(dataDir);
+            foreach (var (name, value) in environment)
+            {
+                server.Environment[name] = value;
+            }
+
+            await server.StartAsync();
+            var (user, password) = server.EstCredentials();
+            using (var bad = Client(server, dataDir, user, "Wrong-Json-Password-55"))
+            using (var key = TestCsr.NewP256())
+            {
+                using var refused = await bad.PostAsync("simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=json-log", key)));
+                Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            }
+
+            var (code, check) = await EstuaryCli.RunAsync($"config check --data-dir {dataDir}", environment);
+            Assert.True(code == 0, check);
+            await Task.Delay(500); // let the log lines flush
+
+            var logLines = server.Output.Split('\n').Where(l => l.StartsWith('{')).ToList();
+            Assert.NotEmpty(logLines);
+            foreach (var line in logLines)
+            {
+                using var entry = JsonDocument.Parse(line);
+                Assert.True(entry.RootElement.TryGetProperty("Timestamp", out _), line);
+                Assert.True(entry.RootElement.TryGetProperty("LogLevel", out _), line);
+            }
+
+            Assert.Contains(logLines, l => l.Contains("HTTP Basic authentication failed for user " + user, StringComparison.Ordinal));
+            using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dataDir, "initial-credentials.json")));
+            var adminPassword = credentials.RootElement.GetProperty("admin").GetProperty("password").GetString()!;
+            foreach (var text in new[] { server.Output, check })
+            {
+                foreach (var secret in new[] { password, adminPassword, passphrase, "Wrong-Json-Password-55", "PRIVATE KEY" })
+                {
+                    Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_first_start_prints_the_initial_passwords()
+    {
+        var dataDir = Directory.CreateTempSubdirectory("estuary-tty").FullName;
+        try
+        {
+            // script(1) gives the server a pseudo-terminal as stdout, as an operator's shell does.
+            var command = $"dotnet '{EstuaryProcess.CliPath}' serve --data-dir '{dataDir}' --listen https://127.0.0.1:0 --admin-listen https://127.0.0.1:0";
+            var start = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+            foreach (var argument in new[] { "-qfc", command, "/dev/null" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = new StringBuilder();
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    output.AppendLine(line);
+                    if (line.StartsWith("Estuary is ready:", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dataDir, "initial-credentials.json")));
+            var text = output.ToString();
+            Assert.Contains($"password {credentials.RootElement.GetProperty("est").GetProperty("password").GetString()}", text, StringComparison.Ordinal);
+            Assert.Contains($"password {credentials.RootElement.GetProperty("admin").GetProperty("password").GetString()}", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     private static int CountOf(string text, string value)

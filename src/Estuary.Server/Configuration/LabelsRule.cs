@@ -1,0 +1,57 @@
+using Estuary.Ra;
+using Microsoft.Extensions.Configuration;
+
+namespace Estuary.Server.Configuration;
+
+/// <summary>
+/// Each CA label (Estuary:Labels:NAME): a valid path segment, key types it accepts and generates, then the rest
+/// of its profile compiled as <see cref="LabelRegistry"/> will compile it.
+/// </summary>
+internal sealed class LabelsRule : IConfigurationRule
+{
+    private static readonly string[] SubjectKeyTypes = ["P-256", "P-384", "P-521", "RSA"];
+
+    public ValueTask CheckAsync(ConfigurationCheckContext context, CancellationToken cancellationToken)
+    {
+        foreach (var section in context.Configuration.GetSection("Estuary:Labels").GetChildren())
+        {
+            var before = context.Problems.Count;
+            if (!LabelRegistry.IsValidLabel(section.Key))
+            {
+                context.Add(section.Path, null, "is not a usable CA label: 1 to 64 letters, digits, '-', '_' or '.' (RFC 7030 §3.2.2: one path segment)");
+            }
+
+            if (context.Bind<ProfileOptions>(section.Path) is not { } profile)
+            {
+                continue;
+            }
+
+            for (var i = 0; i < profile.AllowedKeys.Count; i++)
+            {
+                if (!SubjectKeyTypes.Contains(profile.AllowedKeys[i].Trim(), StringComparer.OrdinalIgnoreCase))
+                {
+                    context.Add($"{section.Path}:AllowedKeys:{i}", profile.AllowedKeys[i], "is not a key type a CSR may carry: use P-256, P-384, P-521 or RSA");
+                }
+            }
+
+            CaRule.KeyType(context, section.Path + ":ServerKeyAlgorithm", profile.ServerKeyAlgorithm);
+            if (context.Problems.Count > before)
+            {
+                continue;
+            }
+
+            try
+            {
+                profile.ApplyDefaults();
+                Profile.Compile(section.Key, profile);
+            }
+            catch (ArgumentException e)
+            {
+                var prefix = $"label '{section.Key}': ";
+                context.Add(section.Path, null, e.Message.StartsWith(prefix, StringComparison.Ordinal) ? e.Message[prefix.Length..] : e.Message);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
