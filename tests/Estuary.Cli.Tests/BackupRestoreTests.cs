@@ -115,6 +115,10 @@ public sealed class BackupRestoreTests(ITestOutputHelper log)
         Assert.Contains("is not empty", output, StringComparison.Ordinal);
         Assert.Single(output.Trim().Split('\n'));
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName));
+
+        var (usage, usageOutput) = await EstuaryCli.RunAsync($"restore --from {archive}");
+        Assert.True(usage == 2, usageOutput);
+        Assert.Contains("--data-dir D are required", usageOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +147,25 @@ public sealed class BackupRestoreTests(ITestOutputHelper log)
 
         Assert.True(code == 2, output);
         Assert.Contains("data/root-ca.pem does not match its SHA-256", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target), "a refused restore created the target folder");
+
+        // Cut short in the middle of the database: refused as well, naming the file.
+        long databaseOffset;
+        using (var tar = new System.Formats.Tar.TarReader(new MemoryStream(bytes)))
+        {
+            System.Formats.Tar.TarEntry? entry;
+            while ((entry = tar.GetNextEntry()) is not null && entry.Name != "data/estuary.db")
+            {
+            }
+
+            databaseOffset = entry!.DataOffset;
+        }
+
+        var truncated = work["truncated.tar"];
+        await File.WriteAllBytesAsync(truncated, (await File.ReadAllBytesAsync(archive))[..(int)(databaseOffset + 1000)]);
+        var (cutCode, cutOutput) = await EstuaryCli.RunAsync($"restore --from {truncated} --data-dir {target}");
+        Assert.True(cutCode == 2, cutOutput);
+        Assert.Contains("data/estuary.db has 1000 bytes", cutOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target), "a refused restore created the target folder");
     }
 
