@@ -22,7 +22,8 @@ internal static class BackupCommand
     public static Command Create()
     {
         var storage = new StorageFlags();
-        var to = new Option<string>("--to") { Description = "The archive to write: tar, gzip-compressed when it ends in .gz or .tgz; mode 0600", Required = true };
+        // Checked in the action rather than marked Required: a missing --to is a usage error, exit 2 with one line.
+        var to = new Option<string?>("--to") { Description = "(required) The archive to write: tar, gzip-compressed when it ends in .gz or .tgz; mode 0600" };
         var force = new Option<bool>("--force") { Description = "Replace the archive if it exists" };
         var command = new Command("backup", "Back up the data folder, the SQLite database (online, while the server runs) and the configuration into one archive.") { to, force };
         storage.AddTo(command);
@@ -30,6 +31,12 @@ internal static class BackupCommand
         {
             var stdout = result.InvocationConfiguration.Output;
             var stderr = result.InvocationConfiguration.Error;
+            if (result.GetValue(to) is not { } archive)
+            {
+                await stderr.WriteLineAsync($"{Verb}: --to FILE is required");
+                return 2;
+            }
+
             StorageSettings settings;
             try
             {
@@ -44,7 +51,7 @@ internal static class BackupCommand
 
             try
             {
-                await RunAsync(settings, result.GetValue(to)!, result.GetValue(force), result.GetValue(storage.Config), stdout, cancellationToken);
+                await RunAsync(settings, archive, result.GetValue(force), result.GetValue(storage.Config), stdout, cancellationToken);
                 return 0;
             }
             catch (BackupRefusedException e)

@@ -16,16 +16,23 @@ internal static class RestoreCommand
 
     public static Command Create()
     {
-        var from = new Option<string>("--from") { Description = "The archive `estuary backup` wrote", Required = true };
-        var dataDir = new Option<string>("--data-dir") { Description = "The data folder to create; must be new or empty", Required = true };
+        // Checked in the action rather than marked Required: a missing one is a usage error, exit 2 with one line.
+        var from = new Option<string?>("--from") { Description = "(required) The archive `estuary backup` wrote" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "(required) The data folder to create; must be new or empty" };
         var command = new Command("restore", "Restore a data folder (and the SQLite database) from an `estuary backup` archive.") { from, dataDir };
         command.SetAction(async (result, cancellationToken) =>
         {
             var stdout = result.InvocationConfiguration.Output;
             var stderr = result.InvocationConfiguration.Error;
+            if (result.GetValue(from) is not { } archive || result.GetValue(dataDir) is not { } folder)
+            {
+                await stderr.WriteLineAsync($"{Verb}: --from FILE and --data-dir D are required");
+                return 2;
+            }
+
             try
             {
-                await RunAsync(Path.GetFullPath(result.GetValue(from)!), result.GetValue(dataDir)!, stdout, stderr);
+                await RunAsync(Path.GetFullPath(archive), folder, stdout, stderr);
                 return 0;
             }
             catch (BackupRefusedException e)

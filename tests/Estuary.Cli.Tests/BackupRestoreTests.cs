@@ -5,6 +5,7 @@ using Estuary.Client;
 using Estuary.Storage.Sqlite;
 using Estuary.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Estuary.Cli.Tests;
 
@@ -13,7 +14,7 @@ namespace Estuary.Cli.Tests;
 /// server on the restored folder: every certificate issued before the backup began is in its database and answers
 /// OCSP "good", and it enrolls new certificates under the same root. All with the real `estuary` binary.
 /// </summary>
-public sealed class BackupRestoreTests
+public sealed class BackupRestoreTests(ITestOutputHelper log)
 {
     private const int LoadLoops = 4;
     private const int IssuedBeforeBackup = 24;
@@ -50,6 +51,7 @@ public sealed class BackupRestoreTests
             await Task.WhenAll(loops);
 
             Assert.True(code == 0, output);
+            log.WriteLine($"{before.Length} certificates issued before the backup, {issuedDuringBackup} while it ran\n{output}");
             Assert.Contains("online backup", output, StringComparison.Ordinal);
             Assert.Contains("mode 0600", output, StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(archive));
@@ -113,6 +115,10 @@ public sealed class BackupRestoreTests
         Assert.Contains("is not empty", output, StringComparison.Ordinal);
         Assert.Single(output.Trim().Split('\n'));
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(target).Select(Path.GetFileName));
+
+        var (usage, usageOutput) = await EstuaryCli.RunAsync($"restore --from {archive}");
+        Assert.True(usage == 2, usageOutput);
+        Assert.Contains("--data-dir D are required", usageOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,6 +147,25 @@ public sealed class BackupRestoreTests
 
         Assert.True(code == 2, output);
         Assert.Contains("data/root-ca.pem does not match its SHA-256", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target), "a refused restore created the target folder");
+
+        // Cut short in the middle of the database: refused as well, naming the file.
+        long databaseOffset;
+        using (var tar = new System.Formats.Tar.TarReader(new MemoryStream(bytes)))
+        {
+            System.Formats.Tar.TarEntry? entry;
+            while ((entry = tar.GetNextEntry()) is not null && entry.Name != "data/estuary.db")
+            {
+            }
+
+            databaseOffset = entry!.DataOffset;
+        }
+
+        var truncated = work["truncated.tar"];
+        await File.WriteAllBytesAsync(truncated, (await File.ReadAllBytesAsync(archive))[..(int)(databaseOffset + 1000)]);
+        var (cutCode, cutOutput) = await EstuaryCli.RunAsync($"restore --from {truncated} --data-dir {target}");
+        Assert.True(cutCode == 2, cutOutput);
+        Assert.Contains("data/estuary.db has 1000 bytes", cutOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target), "a refused restore created the target folder");
     }
 
@@ -238,6 +263,32 @@ public sealed class BackupRestoreTests
         {
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(data, name)), await File.ReadAllBytesAsync(Path.Combine(restored, name)));
         }
+    }
+
+    [Fact]
+    public async Task Backup_of_a_PostgreSQL_server_says_the_database_is_not_in_it_and_restore_says_to_pg_restore()
+    {
+        using var work = new TempDir();
+        var data = work["data"];
+        var (init, initOutput) = await EstuaryCli.RunAsync($"ca init --data-dir {data}");
+        Assert.True(init == 0, initOutput);
+        var archive = work["pg.tar"];
+
+        // Nothing connects: the database is pg_dump's job, so an unreachable server does not matter here.
+        var (code, output) = await EstuaryCli.RunAsync($"backup --to {archive} --data-dir {data} --provider postgres --connection-string \"Host=db.invalid;Database=estuary;Username=estuary;Password=hunter2-secret\"");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("is NOT in this archive: dump it with pg_dump", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", output, StringComparison.Ordinal);
+        var text = System.Text.Encoding.UTF8.GetString(await File.ReadAllBytesAsync(archive));
+        Assert.DoesNotContain("hunter2-secret", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("data/estuary.db", text, StringComparison.Ordinal);
+        Assert.Contains("\"store\": \"postgres\"", text, StringComparison.Ordinal);
+
+        var (restoreCode, restoreOutput) = await EstuaryCli.RunAsync($"restore --from {archive} --data-dir {work["restored"]}");
+        Assert.True(restoreCode == 0, restoreOutput);
+        Assert.Contains("the database is NOT in this archive: restore the pg_dump", restoreOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(work["restored"], "root-ca.key.pem")));
     }
 
     private static async Task EnrollUntilStoppedAsync(EstuaryProcess server, X509Certificate2 root, int loop, ConcurrentQueue<X509Certificate2> issued, TaskCompletionSource enough, CancellationToken stop)

@@ -33,6 +33,11 @@ internal sealed class BackupArchiveReader : IDisposable
     /// <exception cref="BackupRefusedException">Not a readable tar, or no valid manifest first.</exception>
     public static BackupArchiveReader Open(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new BackupRefusedException($"{path} is a folder; --from names the archive file");
+        }
+
         FileStream file;
         try
         {
@@ -92,7 +97,12 @@ internal sealed class BackupArchiveReader : IDisposable
             }
 
             var (hash, size) = Read(() => copy(listed, entry.DataStream ?? Stream.Null), _path);
-            if (size != listed.Size || !CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(listed.Sha256)))
+            if (size != listed.Size)
+            {
+                throw new BackupRefusedException($"{_path}: {entry.Name} has {size} bytes where {ArchiveLayout.ManifestEntry} says {listed.Size}: the archive is truncated or corrupt; nothing restored");
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(listed.Sha256)))
             {
                 throw new BackupRefusedException($"{_path}: {entry.Name} does not match its SHA-256 in {ArchiveLayout.ManifestEntry}: the archive is corrupt or was altered; nothing restored");
             }
