@@ -85,6 +85,10 @@ internal static class RestoreCommand
                 bytes += copied.Size;
                 return copied;
             });
+            if (manifest.Store == BackupManifest.Sqlite)
+            {
+                await SqliteOnlineBackup.AdvanceCrlNumbersAsync(Path.Combine(target.Path, "estuary.db"), DateTimeOffset.UtcNow.ToUnixTimeSeconds(), CancellationToken.None);
+            }
         }
         catch
         {

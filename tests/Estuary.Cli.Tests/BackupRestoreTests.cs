@@ -57,9 +57,22 @@ public sealed class BackupRestoreTests(ITestOutputHelper log)
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(archive));
         }
 
+        var restoreStarted = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var (restoreCode, restoreOutput) = await EstuaryCli.RunAsync($"restore --from {archive} --data-dir {restored}");
         Assert.True(restoreCode == 0, restoreOutput);
         Assert.Contains($"into {restored}", restoreOutput, StringComparison.Ordinal);
+
+        // RFC 5280 §5.2.3: the original may have published CRLs after the copy, so the restored CRL numbers jump ahead.
+        await using (var database = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(restored, "estuary.db")};Pooling=False"))
+        {
+            await database.OpenAsync();
+            await using var query = database.CreateCommand();
+            query.CommandText = "SELECT COUNT(*), MIN(number) FROM crl_numbers";
+            await using var row = await query.ExecuteReaderAsync();
+            Assert.True(await row.ReadAsync());
+            Assert.True(row.GetInt64(0) > 0, "the original server published no CRL before the backup");
+            Assert.True(row.GetInt64(1) >= restoreStarted, $"CRL number {row.GetInt64(1)} was not advanced past the restore time {restoreStarted}");
+        }
         AssertOwnerOnly(restored);
 
         await using (var second = new EstuaryProcess(restored))

@@ -57,6 +57,28 @@ public static class SqliteOnlineBackup
         return new SqliteBackupCopy(version, certificates, new FileInfo(destination).Length);
     }
 
+    /// <summary>
+    /// Raises every issuer's CRL number to at least <paramref name="floor"/> in a restored copy. RFC 5280 §5.2.3
+    /// wants CRL numbers to only increase, and the server that was backed up may have published CRLs after the
+    /// copy; a restore that went on counting from the copy's numbers would publish those numbers again over
+    /// different contents. Gaps are allowed, so the restore jumps ahead (to the restore time in Unix seconds).
+    /// </summary>
+    public static async Task AdvanceCrlNumbersAsync(string database, long floor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(database, SqliteOpenMode.ReadWrite, cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE crl_numbers SET number = MAX(number, $floor)";
+            command.Parameters.AddWithValue("$floor", floor);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw new IOException($"{database}: could not advance the CRL numbers: {e.Message}", e);
+        }
+    }
+
     private static async Task StepAsync(SqliteConnection from, SqliteConnection to, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
