@@ -44,6 +44,17 @@ internal static class ConsoleStyle
         .secret { font-family: ui-monospace, monospace; font-size: 15px; background: #fff8e1; border: 1px dashed var(--warn); padding: 6px 10px; display: inline-block; }
         .pill { border-radius: 10px; padding: 1px 8px; font-size: 12px; background: #e3e9ee; }
         .pill.valid { background: #e0f2e6; color: var(--ok); } .pill.expired { background: #fff1dc; color: var(--warn); } .pill.revoked { background: #fdecea; color: var(--bad); }
+        a.button.secondary { background: #e3e9ee; color: var(--ink); }
+        .confirm { border: 2px solid var(--bad); margin-bottom: 16px; }
+        .confirm h2 { font-size: 17px; }
+        .confirm form { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
+        .confirm .field { min-width: 320px; margin: 0; }
+        .field-error { color: var(--bad); font-size: 13px; margin-top: 3px; }
+        [aria-invalid=true] { border-color: var(--bad) !important; }
+        fieldset.choices { border: 1px solid var(--line); border-radius: 4px; padding: 6px 10px 8px; }
+        fieldset.choices legend { font-weight: 600; padding: 0 4px; }
+        fieldset.choices label { display: inline-block; font-weight: normal; margin-right: 14px; }
+        fieldset.choices label.sub { display: block; font-weight: 600; margin-top: 6px; }
         .login { max-width: 360px; margin: 80px auto; }
         svg text { font: 11px system-ui, sans-serif; fill: #5b6875; }
         """;

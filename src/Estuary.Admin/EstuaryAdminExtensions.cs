@@ -1,3 +1,4 @@
+using Estuary.Admin.Pages;
 using Estuary.Ra;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Antiforgery;
@@ -98,7 +99,8 @@ public static class EstuaryAdminExtensions
                         parts.ApplicationParts.Add(part);
                     }
                 }
-            });
+            })
+            .AddConsoleSession();
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Estuary REST API";
@@ -130,6 +132,7 @@ public static class EstuaryAdminExtensions
         });
         app.UseMiddleware<ApiWriteGuard>();
         app.MapGet(ConsolePath + "/site.css", () => Results.Text(ConsoleStyle.Css, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        app.UseConsoleSession();
         app.MapRazorPages();
         app.MapEstuaryApi();
         app.MapEstuaryManagementApi();

@@ -44,12 +44,12 @@ public sealed class AdapterConsoleTests(ChromiumFixture chromium) : IClassFixtur
             await page.FillAsync("#TrustAnchorPem", await File.ReadAllTextAsync(upstream.RootCertificatePath));
             await page.FillAsync("#Username", "ra-console");
             await page.ClickAsync("#save");
-            await Assertions.Expect(page.Locator("#problems")).ToContainTextAsync("Password is required with Username");
+            await Assertions.Expect(page.Locator("#Password-error")).ToHaveTextAsync("Password is required with “User name”");
             await ChromiumFixture.ScreenshotAsync(page, "20-adapter-validation");
 
             await page.FillAsync("#Password", raPassword!);
             await page.ClickAsync("#save");
-            await Assertions.Expect(page.Locator("#adapter-message")).ToContainTextAsync("Adapter 'group-ca' saved");
+            await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("Adapter 'group-ca' saved");
             await Assertions.Expect(page.Locator("tr[data-adapter=group-ca]")).ToContainTextAsync("password set");
             Assert.DoesNotContain(raPassword!, await page.ContentAsync(), StringComparison.Ordinal);
             await ChromiumFixture.ScreenshotAsync(page, "21-adapters");
@@ -68,7 +68,8 @@ public sealed class AdapterConsoleTests(ChromiumFixture chromium) : IClassFixtur
             await page.FillAsync("#Labels", "branch");
             await page.SelectOptionAsync("#Adapter", "group-ca");
             await page.FillAsync("#CommonNamePattern", "branch-*");
-            await page.FillAsync("#AllowedKeys", "P-256");
+            await page.UncheckAsync("#AllowedKeys input[value='P-384']");
+            await page.UncheckAsync("#AllowedKeys input[value='RSA']");
             await page.ClickAsync("#save");
             await Assertions.Expect(page.Locator("#templates")).ToContainTextAsync("branch-devices");
 
@@ -91,11 +92,13 @@ public sealed class AdapterConsoleTests(ChromiumFixture chromium) : IClassFixtur
             await page.ClickAsync("nav >> text=Certificates");
             await Assertions.Expect(page.Locator("#certificates")).ToContainTextAsync("CN=branch-1");
 
-            // In use: the console refuses to delete it and says why.
+            // In use: the console asks first, then refuses to delete it and says why.
             await page.ClickAsync("nav >> text=Adapters");
             await Assertions.Expect(page.Locator("tr[data-adapter=group-ca]")).ToContainTextAsync("branch-devices");
             await page.ClickAsync("tr[data-adapter=group-ca] >> text=Delete");
-            await Assertions.Expect(page.Locator("#adapter-message")).ToContainTextAsync("in use by template(s) 'branch-devices'");
+            await Assertions.Expect(page.Locator("#confirm-question")).ToContainTextAsync("Delete adapter 'group-ca'");
+            await page.ClickAsync("#confirm-button");
+            await Assertions.Expect(page.Locator("#problem")).ToContainTextAsync("in use by template(s) 'branch-devices'");
             await ChromiumFixture.ScreenshotAsync(page, "22-adapter-in-use");
 
             await page.ClickAsync("nav >> text=Audit log");

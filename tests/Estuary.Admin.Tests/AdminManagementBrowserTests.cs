@@ -64,11 +64,11 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
             await page.SelectOptionAsync("#reason", "keyCompromise");
             await ChromiumFixture.ScreenshotAsync(page, "12-revoke-form");
 
-            // Without the confirmation the browser does not send the form (the box is required).
+            // The console asks first: nothing is revoked until the confirming POST.
             await page.ClickAsync("#revoke-button");
-            await Assertions.Expect(page.Locator("#message")).ToHaveCountAsync(0);
-            await page.CheckAsync("#confirm");
-            await page.ClickAsync("#revoke-button");
+            await Assertions.Expect(page.Locator("#confirm-question")).ToContainTextAsync($"Revoke certificate {certificate.SerialNumber} (CN=stolen-laptop) for keyCompromise?");
+            await Assertions.Expect(page.Locator("#certificate .pill")).ToHaveTextAsync("valid");
+            await page.ClickAsync("#confirm-button");
 
             await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("Certificate revoked (keyCompromise)");
             await Assertions.Expect(page.Locator("#certificate .pill")).ToHaveTextAsync("revoked");
@@ -134,6 +134,8 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
             await Assertions.Expect(alice.Locator("header form button")).ToContainTextAsync("ops-alice");
 
             await page.ClickAsync("tr[data-user=ops-alice] >> text=Disable");
+            await Assertions.Expect(page.Locator("#confirm-question")).ToHaveTextAsync("Disable administrator 'ops-alice'?");
+            await page.ClickAsync("#confirm-button");
             await Assertions.Expect(page.Locator("tr[data-user=ops-alice]")).ToContainTextAsync("disabled");
             await ChromiumFixture.ScreenshotAsync(page, "15-admin-disabled");
 

@@ -77,9 +77,11 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await Assertions.Expect(row.Locator("td.sans")).ToHaveTextAsync("DNS:cam-7.example.net");
         await Assertions.Expect(row.Locator("td.key")).ToHaveTextAsync("P-256");
         await row.Locator("button:has-text('Reject')").ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-question")).ToContainTextAsync("CN=console-rejected");
+        await page.ClickAsync("#confirm-button");
         await Assertions.Expect(page.Locator("#message")).ToHaveCountAsync(0); // the reason is required: the browser did not send the form
-        await row.Locator("input[name=reason]").FillAsync("not one of our devices");
-        await row.Locator("button:has-text('Reject')").ClickAsync();
+        await page.FillAsync("#confirm-input", "not one of our devices");
+        await page.ClickAsync("#confirm-button");
         await Assertions.Expect(page.Locator("#message")).ToContainTextAsync("rejected");
 
         using var repeat = await est.PostAsync("held/simpleenroll", EstWire.Pkcs10(TestCsr.Create("CN=console-rejected", key, "dns:cam-7.example.net")));

@@ -73,10 +73,11 @@ public sealed class ConsoleBrowserTests(ChromiumFixture chromium) : IClassFixtur
             await page.FillAsync("#AllowedGroups", "camera-fleet");
             await page.FillAsync("#CommonNamePattern", "cam-*");
             await page.FillAsync("#DnsPatterns", "*.cameras.example");
-            await page.FillAsync("#AllowedKeys", "P-256");
+            await page.UncheckAsync("#AllowedKeys input[value='P-384']");
+            await page.UncheckAsync("#AllowedKeys input[value='RSA']");
             await page.FillAsync("#ValidityDays", "0");
             await page.ClickAsync("#save");
-            await Assertions.Expect(page.Locator("#problems")).ToContainTextAsync("ValidityDays");
+            await Assertions.Expect(page.Locator("#ValidityDays-error")).ToHaveTextAsync("Validity (days) must be between 1 and 3650");
             await ChromiumFixture.ScreenshotAsync(page, "04-template-validation");
             await page.FillAsync("#ValidityDays", "90");
             await page.ClickAsync("#save");

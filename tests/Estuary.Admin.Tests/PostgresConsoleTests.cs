@@ -78,7 +78,8 @@ public sealed class PostgresConsoleTests(ChromiumFixture chromium, PostgresClust
         await page.FillAsync("#Labels", "meters");
         await page.FillAsync("#AllowedGroups", "meter-fleet");
         await page.FillAsync("#CommonNamePattern", "meter-*");
-        await page.FillAsync("#AllowedKeys", "P-256");
+        await page.UncheckAsync("#AllowedKeys input[value='P-384']");
+        await page.UncheckAsync("#AllowedKeys input[value='RSA']");
         await page.FillAsync("#ValidityDays", "30");
         await page.ClickAsync("#save");
         await Assertions.Expect(page.Locator("#templates")).ToContainTextAsync("meter-fleet");

@@ -12,6 +12,8 @@ public static class TemplateCompiler
     /// <summary>The largest RSA key the server generates (<see cref="Ca.KeyAlgorithm.Parse"/>).</summary>
     private const int MaxGeneratedRsaBits = 8192;
 
+    private const string ProbeLabel = "probe";
+
     /// <summary>Compiles, or returns the list of problems (empty list never returned with null profiles).</summary>
     public static (IReadOnlyList<Profile> Profiles, IReadOnlyList<string> Problems) Compile(TemplateDefinition template, IReadOnlyCollection<string> knownAdapters)
     {
@@ -137,6 +139,7 @@ public static class TemplateCompiler
             problems.Add("SubjectAttributes: name at least one attribute (CN, O, OU, …)");
         }
 
+        problems.AddRange(SettingProblems(template));
         var profiles = new List<Profile>();
         if (problems.Count == 0)
         {
@@ -174,6 +177,46 @@ public static class TemplateCompiler
 
         var bits = (Math.Max(2048, minRsaBits) + 7) / 8 * 8;
         return bits <= MaxGeneratedRsaBits ? $"RSA-{bits}" : null;
+    }
+
+    /// <summary>
+    /// <see cref="Profile.Compile"/> stops at the first setting it cannot use. Compiling each setting on its own,
+    /// on top of the built-in default, reports every one of them in one answer, with the profile's own words and
+    /// rules (no second copy of them here): a form with four mistakes needs one save, not four.
+    /// </summary>
+    private static IEnumerable<string> SettingProblems(TemplateDefinition template)
+    {
+        var probes = new List<Action<ProfileOptions>> { o => o.ValidityDays = template.ValidityDays };
+        probes.AddRange(Clean(template.AllowedKeys).Select(v => (Action<ProfileOptions>)(o => Only(o.AllowedKeys, v))));
+        probes.AddRange(Clean(template.KeyUsage).Select(v => (Action<ProfileOptions>)(o => Only(o.KeyUsage, v))));
+        probes.AddRange(Clean(template.ExtendedKeyUsage).Select(v => (Action<ProfileOptions>)(o => Only(o.ExtendedKeyUsage, v))));
+        probes.AddRange(Clean(template.SubjectAttributes).Select(v => (Action<ProfileOptions>)(o => Only(o.SubjectAttributes, v))));
+        foreach (var probe in probes)
+        {
+            var options = ProfileOptions.DefaultClient();
+            options.ServerKeyGen = false;
+            probe(options);
+            string? problem = null;
+            try
+            {
+                Profile.Compile(ProbeLabel, options);
+            }
+            catch (ArgumentException e)
+            {
+                problem = e.Message.Replace($"label '{ProbeLabel}': ", "", StringComparison.Ordinal);
+            }
+
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+
+        static void Only(IList<string> list, string value)
+        {
+            list.Clear();
+            list.Add(value);
+        }
     }
 
     private static List<string> Clean(IEnumerable<string> values) =>

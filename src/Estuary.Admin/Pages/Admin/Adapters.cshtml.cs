@@ -1,35 +1,51 @@
 using Estuary.Ca;
 using Estuary.Ra;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
-/// <summary>The adapters templates can use: the built-in CA and upstream EST adapters (delete here, create and edit on AdapterEdit).</summary>
+/// <summary>
+/// The adapters templates can use: the built-in CA and upstream EST adapters (delete here, asking first;
+/// create and edit on AdapterEdit). Every POST redirects (post/redirect/get).
+/// </summary>
 public sealed class AdaptersModel(CaMaterial material, AdapterService adapters) : PageModel
 {
     public IReadOnlyList<AdapterView> Adapters { get; private set; } = [];
 
-    public string? Message { get; private set; }
+    public ConsoleFlash? Flash { get; private set; }
 
-    public bool IsError { get; private set; }
+    public Confirmation? Confirmation { get; private set; }
 
-    public void OnGet(string? saved)
+    public void OnGet(string? confirm, string? name)
     {
-        Message = saved is null ? null : $"Adapter '{saved}' saved; it is in force now.";
+        Flash = ConsoleFlash.Take(TempData);
         Adapters = AdapterApiEndpoints.All(adapters, material);
+        if (confirm == "delete" && name is not null)
+        {
+            if (Adapters.FirstOrDefault(a => a.Name == name && a.Source == "managed") is { } adapter)
+            {
+                Confirmation = new Confirmation(
+                    $"Delete adapter '{name}' ({adapter.BaseUrl})?",
+                    "Its settings and stored credentials are deleted; templates can no longer issue through it. This cannot be undone.",
+                    "delete",
+                    "Delete adapter",
+                    Request.Path)
+                {
+                    Fields = new Dictionary<string, string> { ["name"] = name },
+                };
+            }
+            else
+            {
+                Flash = ConsoleFlash.Failed($"no adapter named '{name}' that the console manages");
+            }
+        }
     }
 
-    public async Task OnPostDeleteAsync(string name)
+    public async Task<IActionResult> OnPostDeleteAsync(string name)
     {
         var problem = await adapters.DeleteAsync(name, AdminActor.Of(User), HttpContext.RequestAborted);
-        IsError = problem is not null;
-        Message = problem ?? $"Adapter '{name}' deleted.";
-        if (IsError)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-
-        Adapters = AdapterApiEndpoints.All(adapters, material);
+        (problem is null ? ConsoleFlash.Done($"Adapter '{name}' deleted.") : ConsoleFlash.Failed(problem)).Store(TempData);
+        return new SeeOtherResult(Request.Path);
     }
 }

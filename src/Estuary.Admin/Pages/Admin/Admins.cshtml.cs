@@ -1,12 +1,13 @@
 using Estuary.Storage;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
 /// <summary>
 /// Console administrators: create (a chosen password with a strength check, or a generated one shown once),
-/// disable/enable (not yourself, never the last one), new password. Every change is audited.
+/// disable/enable (not yourself, never the last one), new password. Disabling and a new password ask first:
+/// both end that administrator's sessions. Every change is audited; every POST redirects (post/redirect/get).
 /// </summary>
 public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : PageModel
 {
@@ -14,72 +15,101 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
 
     public DateTimeOffset Now { get; private set; }
 
-    public string? NewPassword { get; private set; }
+    public ConsoleFlash? Flash { get; private set; }
 
-    public string? NewPasswordUser { get; private set; }
-
-    public string? Problem { get; private set; }
-
-    public string? Message { get; private set; }
+    public Confirmation? Confirmation { get; private set; }
 
     public string Self => User.Identity?.Name ?? "";
 
-    public async Task OnGetAsync() => await LoadAsync();
-
-    public async Task OnPostCreateAsync(string? username, string? password)
+    public async Task OnGetAsync(string? confirm, string? username)
     {
-        var (created, problem) = await admins.CreateAsync(username ?? "", password, AdminActor.Of(User), HttpContext.RequestAborted);
-        Fail(problem);
-        if (created is not null)
-        {
-            // A chosen password is not echoed back; a generated one is shown this once.
-            NewPassword = string.IsNullOrEmpty(password) ? created : null;
-            NewPasswordUser = username?.Trim();
-            Message = $"Administrator '{username?.Trim()}' created.";
-        }
-
-        await LoadAsync();
-    }
-
-    public async Task OnPostEnabledAsync(string username, bool enabled)
-    {
-        Fail(await admins.SetEnabledAsync(username, enabled, AdminActor.Of(User), Self, HttpContext.RequestAborted));
-        Message = Problem is null ? $"Administrator '{username}' {(enabled ? "enabled" : "disabled")}." : null;
-        await LoadAsync();
-    }
-
-    public async Task OnPostResetAsync(string username, string? password)
-    {
-        var (reset, problem) = await admins.ResetPasswordAsync(username, password, AdminActor.Of(User), HttpContext.RequestAborted);
-        Fail(problem);
-        if (reset is not null)
-        {
-            // The reset ended every session of that administrator; one resetting their own password keeps this one.
-            if (string.Equals(username, Self, StringComparison.Ordinal) && await admins.FindAsync(username, HttpContext.RequestAborted) is { } self)
-            {
-                await AdminSession.SignInAsync(HttpContext, username, self.SecurityStamp);
-            }
-
-            NewPassword = string.IsNullOrEmpty(password) ? reset : null;
-            NewPasswordUser = username;
-            Message = $"Administrator '{username}' has a new password.";
-        }
-
-        await LoadAsync();
-    }
-
-    private void Fail(string? problem)
-    {
-        Problem = problem;
-        if (problem is not null)
-        {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-        }
-    }
-
-    private async Task LoadAsync()
-    {
+        Flash = ConsoleFlash.Take(TempData);
         Now = time.GetUtcNow();
         Admins = await admins.ListAsync(HttpContext.RequestAborted);
+        if (confirm is null || username is null)
+        {
+            return;
+        }
+
+        if (Admins.All(a => a.Username != username))
+        {
+            Flash = ConsoleFlash.Failed($"no administrator named '{username}'");
+        }
+        else if (confirm == "disable")
+        {
+            Confirmation = new Confirmation(
+                $"Disable administrator '{username}'?",
+                "They cannot log in any more, and their open sessions end at their next click. You can enable them again.",
+                "enabled",
+                "Disable administrator",
+                Request.Path)
+            {
+                Fields = new Dictionary<string, string> { ["username"] = username, ["enabled"] = "false" },
+            };
+        }
+        else if (confirm == "reset")
+        {
+            Confirmation = new Confirmation(
+                $"Set a new password for administrator '{username}'?",
+                username == Self
+                    ? "Your current password stops working and your sessions in other browsers end; this one stays logged in."
+                    : "Their current password stops working, a lockout is lifted, and their open sessions end at once.",
+                "reset",
+                "Set password",
+                Request.Path)
+            {
+                Fields = new Dictionary<string, string> { ["username"] = username },
+                Input = new ConfirmationInput("password", "New password (empty: generate one and show it once)", Required: false, Password: true, MaxLength: 1024),
+            };
+        }
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password)
+    {
+        var (created, problem) = await admins.CreateAsync(username ?? "", password, AdminActor.Of(User), HttpContext.RequestAborted);
+        if (created is null)
+        {
+            // The typed user name is kept; a typed password never leaves this request.
+            return Done(ConsoleFlash.Failed(problem ?? "not created", new Dictionary<string, string> { ["username"] = username ?? "" }));
+        }
+
+        // A chosen password is not echoed back; a generated one is shown this once.
+        return Done(new ConsoleFlash
+        {
+            Message = $"Administrator '{username?.Trim()}' created.",
+            Secret = string.IsNullOrEmpty(password) ? new OneTimeSecret("password", $"Password for '{username?.Trim()}'", created) : null,
+        });
+    }
+
+    public async Task<IActionResult> OnPostEnabledAsync(string username, bool enabled) =>
+        Done(await admins.SetEnabledAsync(username, enabled, AdminActor.Of(User), Self, HttpContext.RequestAborted) is { } problem
+            ? ConsoleFlash.Failed(problem)
+            : ConsoleFlash.Done($"Administrator '{username}' {(enabled ? "enabled" : "disabled")}."));
+
+    public async Task<IActionResult> OnPostResetAsync(string username, string? password)
+    {
+        var (reset, problem) = await admins.ResetPasswordAsync(username, password, AdminActor.Of(User), HttpContext.RequestAborted);
+        if (reset is null)
+        {
+            return Done(ConsoleFlash.Failed(problem ?? "no new password"));
+        }
+
+        // The reset ended every session of that administrator; one resetting their own password keeps this one.
+        if (string.Equals(username, Self, StringComparison.Ordinal) && await admins.FindAsync(username, HttpContext.RequestAborted) is { } self)
+        {
+            await AdminSession.SignInAsync(HttpContext, username, self.SecurityStamp);
+        }
+
+        return Done(new ConsoleFlash
+        {
+            Message = $"Administrator '{username}' has a new password.",
+            Secret = string.IsNullOrEmpty(password) ? new OneTimeSecret("password", $"Password for '{username}'", reset) : null,
+        });
+    }
+
+    private SeeOtherResult Done(ConsoleFlash flash)
+    {
+        flash.Store(TempData);
+        return new SeeOtherResult(Request.Path);
     }
 }

@@ -1,28 +1,62 @@
 using Estuary.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin;
 
-/// <summary>Create (shown once) and delete REST API keys.</summary>
+/// <summary>
+/// Create (the key shown once, after the redirect) and delete REST API keys; delete asks first, since scripts
+/// using the key fail at once. Every POST redirects (post/redirect/get).
+/// </summary>
 public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
 {
     public IReadOnlyList<ApiKeyRecord> Keys { get; private set; } = [];
 
-    public string? NewKey { get; private set; }
+    public ConsoleFlash? Flash { get; private set; }
 
-    public string? Problem { get; private set; }
+    public Confirmation? Confirmation { get; private set; }
 
-    public async Task OnGetAsync() => Keys = await keys.ListAsync(HttpContext.RequestAborted);
-
-    public async Task OnPostCreateAsync(string? name, string? scope)
+    public async Task OnGetAsync(string? confirm, string? id)
     {
-        (NewKey, Problem) = await keys.CreateAsync(name ?? "", scope ?? "", AdminActor.Of(User), HttpContext.RequestAborted);
+        Flash = ConsoleFlash.Take(TempData);
         Keys = await keys.ListAsync(HttpContext.RequestAborted);
+        if (confirm == "delete" && id is not null)
+        {
+            if (Keys.FirstOrDefault(k => k.Id == id) is { } key)
+            {
+                Confirmation = new Confirmation(
+                    $"Delete API key '{key.Name}' ({key.Id})?",
+                    "Scripts that use it get 401 from their next request. This cannot be undone.",
+                    "delete",
+                    "Delete key",
+                    Request.Path)
+                {
+                    Fields = new Dictionary<string, string> { ["id"] = id },
+                };
+            }
+            else
+            {
+                Flash = ConsoleFlash.Failed($"no API key with id '{id}'");
+            }
+        }
     }
 
-    public async Task OnPostDeleteAsync(string id)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? scope)
     {
-        await keys.DeleteAsync(id, AdminActor.Of(User), HttpContext.RequestAborted);
-        Keys = await keys.ListAsync(HttpContext.RequestAborted);
+        var (key, problem) = await keys.CreateAsync(name ?? "", scope ?? "", AdminActor.Of(User), HttpContext.RequestAborted);
+        return Done(key is null
+            ? ConsoleFlash.Failed(problem ?? "not created", new Dictionary<string, string> { ["name"] = name ?? "", ["scope"] = scope ?? "" })
+            : new ConsoleFlash { Message = $"API key '{name?.Trim()}' created.", Secret = new OneTimeSecret("key", "New key", key) });
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string id) =>
+        Done(await keys.DeleteAsync(id, AdminActor.Of(User), HttpContext.RequestAborted)
+            ? ConsoleFlash.Done($"API key {id} deleted.")
+            : ConsoleFlash.Failed($"no API key with id '{id}'"));
+
+    private SeeOtherResult Done(ConsoleFlash flash)
+    {
+        flash.Store(TempData);
+        return new SeeOtherResult(Request.Path);
     }
 }

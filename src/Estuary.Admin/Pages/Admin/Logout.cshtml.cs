@@ -19,6 +19,8 @@ public sealed class LogoutModel(AdminUserService admins) : PageModel
             await admins.LogoutAsync(name, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?", HttpContext.RequestAborted);
         }
 
+        // Whatever a POST left to show once (a new password) is not for whoever logs in next in this browser.
+        HttpContext.Session.Clear();
         await HttpContext.SignOutAsync(EstuaryAdminExtensions.CookieScheme);
         return Redirect("/admin/login");
     }

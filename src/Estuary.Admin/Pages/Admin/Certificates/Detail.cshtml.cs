@@ -12,9 +12,9 @@ public sealed class DetailModel(IEstuaryStore store, CaMaterial material, TimePr
 {
     public string? RevocationReason { get; private set; }
 
-    public string? Problem { get; private set; }
+    public ConsoleFlash? Flash { get; private set; }
 
-    public string? Message { get; private set; }
+    public Confirmation? Confirmation { get; private set; }
 
     public CertificateSummary Summary { get; private set; } = null!;
 
@@ -26,13 +26,15 @@ public sealed class DetailModel(IEstuaryStore store, CaMaterial material, TimePr
 
     public string Pem { get; private set; } = "";
 
-    public async Task<IActionResult> OnGetAsync(string serial, CancellationToken ct)
+    /// <summary>The certificate; with confirm=revoke and a reason, the question revocation asks first.</summary>
+    public async Task<IActionResult> OnGetAsync(string serial, string? confirm, string? reason, CancellationToken ct)
     {
         if (await store.FindCertificateAsync(serial, ct) is not { } record)
         {
             return NotFound();
         }
 
+        Flash = ConsoleFlash.Take(TempData);
         Summary = CertificateSummary.From(record, time.GetUtcNow());
         Replaces = record.Replaces;
         RevocationReason = record.RevocationReason is { } code ? $"{RevocationReasons.Name(code)} ({code})" : null;
@@ -41,43 +43,50 @@ public sealed class DetailModel(IEstuaryStore store, CaMaterial material, TimePr
         Fingerprint = ca.Sha256Fingerprint;
         KeyAlgorithm = ca.KeyAlgorithm;
         Pem = CaOverview.Pem(record.Der);
+        if (confirm == "revoke" && record.RevokedAt is null)
+        {
+            if (RevocationReasons.TryParse(reason ?? "", out var parsed))
+            {
+                Confirmation = new Confirmation(
+                    $"Revoke certificate {Summary.Serial} ({Summary.Subject}) for {RevocationReasons.Name((int)parsed)}?",
+                    "This cannot be undone: the CRL and OCSP say revoked at once, and the holder can no longer authenticate with it.",
+                    "revoke",
+                    "Revoke certificate",
+                    Request.Path)
+                {
+                    Fields = new Dictionary<string, string> { ["reason"] = RevocationReasons.Name((int)parsed) },
+                };
+            }
+            else
+            {
+                Flash = ConsoleFlash.Failed($"Choose a revocation reason ({string.Join(", ", RevocationReasons.Names)}).");
+            }
+        }
+
         return Page();
     }
 
     /// <summary>
-    /// Revokes through the RA's <see cref="RevocationService"/> (audited, CRL re-signed). The form asks for an
-    /// explicit confirmation because revocation here is final (certificateHold is not offered).
+    /// The confirming POST of revocation, through the RA's <see cref="RevocationService"/> (audited, CRL re-signed).
+    /// Revocation here is final (certificateHold is not offered), so the page asked first.
     /// </summary>
-    public async Task<IActionResult> OnPostRevokeAsync(string serial, string? reason, bool confirm, CancellationToken ct)
+    public async Task<IActionResult> OnPostRevokeAsync(string serial, string? reason, CancellationToken ct)
     {
-        if (!confirm)
+        ConsoleFlash flash;
+        if (!RevocationReasons.TryParse(reason ?? "", out var parsed))
         {
-            Problem = "Tick the confirmation: revocation cannot be undone.";
-        }
-        else if (!RevocationReasons.TryParse(reason ?? "", out var parsed))
-        {
-            Problem = $"Choose a revocation reason ({string.Join(", ", RevocationReasons.Names)}).";
+            flash = ConsoleFlash.Failed($"Choose a revocation reason ({string.Join(", ", RevocationReasons.Names)}).");
         }
         else
         {
             var result = await revocation.RevokeAsync(serial, parsed, AdminActor.Of(User), ct);
-            if (result.Error is { } error)
-            {
-                Problem = error.Message;
-            }
-            else
-            {
-                Message = result.Value!.AlreadyRevoked ? "The certificate was already revoked." : $"Certificate revoked ({RevocationReasons.Name((int)parsed)}); the CRL and OCSP say so now.";
-            }
+            flash = result.Error is { } error ? ConsoleFlash.Failed(error.Message)
+                : result.Value!.AlreadyRevoked ? ConsoleFlash.Done("The certificate was already revoked.")
+                : ConsoleFlash.Done($"Certificate revoked ({RevocationReasons.Name((int)parsed)}); the CRL and OCSP say so now.");
         }
 
-        var page = await OnGetAsync(serial, ct);
-        if (Problem is not null && page is PageResult)
-        {
-            Response.StatusCode = Microsoft.AspNetCore.Http.StatusCodes.Status400BadRequest;
-        }
-
-        return page;
+        flash.Store(TempData);
+        return new SeeOtherResult(Request.Path);
     }
 
     public Task<IActionResult> OnGetPemAsync(string serial, CancellationToken ct) =>

@@ -1,11 +1,13 @@
 using Estuary.Ra;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin.Templates;
 
-/// <summary>Create or edit a template; every problem the compiler finds is shown, nothing is saved until it compiles.</summary>
+/// <summary>
+/// Create or edit a template. Every problem is shown at once, beside its field and in the form's words, with
+/// what was typed kept; nothing is saved until the template compiles. The POST always redirects (post/redirect/get).
+/// </summary>
 public sealed class EditModel(TemplateService templates) : PageModel
 {
     [BindProperty]
@@ -13,14 +15,20 @@ public sealed class EditModel(TemplateService templates) : PageModel
 
     public bool IsNew { get; private set; } = true;
 
-    public IReadOnlyList<string> Problems { get; private set; } = [];
-
-    public static IReadOnlyCollection<string> Adapters => TemplateService.Adapters;
+    public FieldProblems Problems { get; private set; } = new();
 
     public IReadOnlyCollection<string> AdapterNames => templates.AdapterNames;
 
     public IActionResult OnGet(string? name)
     {
+        IsNew = name is null;
+        if (FormState<TemplateForm>.Take(TempData, Request.Path) is { } failed)
+        {
+            Form = failed.Form;
+            Problems = failed.Problems;
+            return Page();
+        }
+
         if (name is null)
         {
             Form = TemplateForm.From(new TemplateDefinition());
@@ -32,22 +40,24 @@ public sealed class EditModel(TemplateService templates) : PageModel
             return NotFound();
         }
 
-        IsNew = false;
         Form = TemplateForm.From(existing.Definition);
         return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(bool isNew)
     {
-        IsNew = isNew;
-        var definition = Form.ToDefinition();
-        Problems = await templates.SaveAsync(definition, isNew, AdminActor.Of(User), HttpContext.RequestAborted);
-        if (Problems.Count > 0)
+        var (definition, formProblems) = Form.ToDefinition();
+        // A number that is not one saves nothing; the compiler still checks the rest, so every mistake shows at once.
+        var problems = formProblems.Count > 0
+            ? [.. formProblems, .. TemplateCompiler.Compile(definition, templates.AdapterNames).Problems]
+            : await templates.SaveAsync(definition, isNew, AdminActor.Of(User), HttpContext.RequestAborted);
+        if (problems.Count > 0)
         {
-            Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Page();
+            new FormState<TemplateForm>(Request.Path, Form, TemplateForm.Fields.Place(problems)).Store(TempData);
+            return new SeeOtherResult(Request.Path);
         }
 
-        return Redirect("/admin/templates?saved=" + Uri.EscapeDataString(definition.Name));
+        ConsoleFlash.Done($"Template '{definition.Name}' saved; it is in force now.").Store(TempData);
+        return new SeeOtherResult("/admin/templates");
     }
 }

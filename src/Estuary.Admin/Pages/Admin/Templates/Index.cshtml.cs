@@ -1,20 +1,23 @@
 using Estuary.Ra;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Estuary.Admin.Pages.Admin.Templates;
 
-/// <summary>Templates in force, plus the read-only labels configuration declares; delete when unused.</summary>
+/// <summary>
+/// Templates in force, plus the read-only labels configuration declares (and the built-in default when nothing
+/// else serves it); delete asks first and only acts on the confirming POST.
+/// </summary>
 public sealed class IndexModel(TemplateService templates, LabelRegistry labels) : PageModel
 {
     public IReadOnlyList<ManagedTemplate> Templates { get; private set; } = [];
 
-    public IReadOnlyList<string> ConfigurationLabels { get; private set; } = [];
+    /// <summary>Labels no template serves: declared in configuration, or the built-in default.</summary>
+    public IReadOnlyList<(Profile Profile, bool FromConfiguration)> StaticLabels { get; private set; } = [];
 
-    public string? Message { get; private set; }
+    public ConsoleFlash? Flash { get; private set; }
 
-    public bool IsError { get; private set; }
+    public Confirmation? Confirmation { get; private set; }
 
     public static string Who(TemplateDefinition t)
     {
@@ -42,32 +45,42 @@ public sealed class IndexModel(TemplateService templates, LabelRegistry labels) 
         return parts.Count == 0 ? "any authenticated client" : string.Join("; ", parts);
     }
 
-    public void OnGet(string? saved)
+    /// <summary>What a label's profile lets a CSR name, for the read-only rows.</summary>
+    public static string Names(Profile profile) =>
+        profile.SanTypes.Count == 0 ? "subject only" : "SAN types " + string.Join(", ", profile.SanTypes.Select(t => t.ToString()).Order(StringComparer.Ordinal));
+
+    public void OnGet(string? confirm, string? name)
     {
-        Load();
-        if (saved is not null)
+        Flash = ConsoleFlash.Take(TempData);
+        Templates = templates.Templates;
+        StaticLabels = labels.StaticLabels.Order(StringComparer.Ordinal)
+            .Select(l => (labels.FindStatic(l)!, labels.IsFromConfiguration(l)))
+            .ToList();
+        if (confirm == "delete" && name is not null)
         {
-            Message = $"Template '{saved}' saved; it is in force now.";
+            if (templates.Find(name) is { } template)
+            {
+                Confirmation = new Confirmation(
+                    $"Delete template '{name}'?",
+                    $"Its labels ({string.Join(", ", template.Definition.Labels)}) stop serving enrollments at once. This cannot be undone.",
+                    "delete",
+                    "Delete template",
+                    Request.Path)
+                {
+                    Fields = new Dictionary<string, string> { ["name"] = name },
+                };
+            }
+            else
+            {
+                Flash = ConsoleFlash.Failed($"no template named '{name}'");
+            }
         }
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string name)
     {
         var problem = await templates.DeleteAsync(name, AdminActor.Of(User), HttpContext.RequestAborted);
-        Load();
-        Message = problem ?? $"Template '{name}' deleted.";
-        IsError = problem is not null;
-        if (problem is not null)
-        {
-            Response.StatusCode = StatusCodes.Status409Conflict;
-        }
-
-        return Page();
-    }
-
-    private void Load()
-    {
-        Templates = templates.Templates;
-        ConfigurationLabels = labels.StaticLabels.Where(labels.IsFromConfiguration).Order(StringComparer.Ordinal).ToList();
+        (problem is null ? ConsoleFlash.Done($"Template '{name}' deleted.") : ConsoleFlash.Failed(problem)).Store(TempData);
+        return new SeeOtherResult(Request.Path);
     }
 }
