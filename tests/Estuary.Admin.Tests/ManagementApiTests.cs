@@ -61,7 +61,7 @@ public sealed class ManagementApiTests(EstuaryTestServer server) : IClassFixture
         using var refused = await api.PostAsync($"certificates/{serial}/revoke", AdminTestClient.Json(new { reason = "keyCompromise" }));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("needs scope 'write'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("the role 'auditor' may not", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var detail = await AdminTestClient.ReadJsonAsync(await api.GetAsync($"certificates/{serial}"));
         Assert.Equal("valid", detail.GetProperty("status").GetString());
     }

@@ -6,7 +6,7 @@ namespace Estuary.Admin.Pages.Admin;
 
 /// <summary>
 /// Console administrators: create (a chosen password with a strength check, or a generated one shown once),
-/// disable/enable (not yourself, never the last one), new password. Every change is audited.
+/// disable/enable (not yourself, never the last one), role, new password. Every change is audited.
 /// </summary>
 public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : PageModel
 {
@@ -26,9 +26,11 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
 
     public async Task OnGetAsync() => await LoadAsync();
 
-    public async Task OnPostCreateAsync(string? username, string? password)
+    public async Task OnPostCreateAsync(string? username, string? password, string? role)
     {
-        var (created, problem) = await admins.CreateAsync(username ?? "", password, AdminActor.Of(User), HttpContext.RequestAborted);
+        var (created, problem) = AdminRoles.TryParse(role, out var parsed)
+            ? await admins.CreateAsync(username ?? "", password, parsed, AdminActor.Of(User), HttpContext.RequestAborted)
+            : (null, $"role must be one of {string.Join(", ", AdminRoles.Names)}");
         Fail(problem);
         if (created is not null)
         {
@@ -45,6 +47,13 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
     {
         Fail(await admins.SetEnabledAsync(username, enabled, AdminActor.Of(User), Self, HttpContext.RequestAborted));
         Message = Problem is null ? $"Administrator '{username}' {(enabled ? "enabled" : "disabled")}." : null;
+        await LoadAsync();
+    }
+
+    public async Task OnPostRoleAsync(string username, string? role)
+    {
+        Fail(await admins.SetRoleAsync(username, role ?? "", AdminActor.Of(User), HttpContext.RequestAborted));
+        Message = Problem is null ? $"Administrator '{username}' has the role {role}." : null;
         await LoadAsync();
     }
 
