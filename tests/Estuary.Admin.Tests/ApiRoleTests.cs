@@ -124,5 +124,5 @@ public sealed class ApiRoleTests(RoleServer server) : IClassFixture<RoleServer>
         Send(method, "templates" + suffix, new { name, labels = new[] { name }, allowedKeys = new[] { "P-256" } });
 
     private static Task<HttpRequestMessage> Adapter(HttpMethod method, string name, string suffix) =>
-        Send(method, "adapters" + suffix, new { name, baseUrl = "https://127.0.0.1:2", trustAnchorFingerprint = RoleServer.AnyFingerprint });
+        Send(method, "adapters" + suffix, new { name, baseUrl = "https://127.0.0.1:2", trustAnchorFingerprint = RoleServer.AnyFingerprint, username = "ra", password = "unused-password" });
 }

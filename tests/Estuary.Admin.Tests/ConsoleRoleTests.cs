@@ -41,6 +41,7 @@ public sealed partial class ConsoleRoleTests(RoleServer server) : IClassFixture<
         [(typeof(AdminPages.AdapterEditModel), "")] = (AdminRole.Administrator, _ => Form("/admin/adapters/edit", new()
         {
             ["isNew"] = "true", ["Form.Name"] = RoleServer.Unique("a"), ["Form.BaseUrl"] = "https://127.0.0.1:2", ["Form.TrustAnchorFingerprint"] = RoleServer.AnyFingerprint,
+            ["Form.Username"] = "ra", ["Form.Password"] = "unused-password",
         })),
         [(typeof(AdminPages.AccountsModel), "Create")] = (AdminRole.RaOfficer, _ => Form("/admin/accounts?handler=create", new() { ["username"] = RoleServer.Unique("acct") })),
         [(typeof(AdminPages.AccountsModel), "Enabled")] = (AdminRole.RaOfficer, async s => ("/admin/accounts?handler=enabled", new() { ["username"] = await s.NewAccountAsync(), ["enabled"] = "false" })),

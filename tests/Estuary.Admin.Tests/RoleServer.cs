@@ -83,7 +83,7 @@ public sealed class RoleServer : EstuaryTestServer
     {
         var name = Unique("a");
         var problems = await GetRequiredService<AdapterService>().SaveAsync(
-            new AdapterDefinition { Name = name, BaseUrl = "https://127.0.0.1:2", TrustAnchorFingerprint = AnyFingerprint }, create: true, "test", CancellationToken.None);
+            new AdapterDefinition { Name = name, BaseUrl = "https://127.0.0.1:2", TrustAnchorFingerprint = AnyFingerprint, Username = "ra", Password = "unused-password" }, create: true, "test", CancellationToken.None);
         return problems.Count == 0 ? name : throw new InvalidOperationException(string.Join("; ", problems));
     }
 
