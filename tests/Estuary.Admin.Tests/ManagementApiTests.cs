@@ -134,7 +134,7 @@ public sealed class ManagementApiTests(EstuaryTestServer server) : IClassFixture
         try
         {
             using var api = AdminTestClient.Api(fresh, await AdminTestClient.KeyAsync(fresh, "write"));
-            using var second = await api.PostAsync("admins", AdminTestClient.Json(new { username = "second" }));
+            using var second = await api.PostAsync("admins", AdminTestClient.Json(new { username = "second", role = "administrator" }));
             using var first = await api.PatchAsync("admins/admin", AdminTestClient.Json(new { enabled = false }));
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
