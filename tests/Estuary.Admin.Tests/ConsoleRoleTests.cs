@@ -35,13 +35,20 @@ public sealed partial class ConsoleRoleTests(RoleServer server) : IClassFixture<
         [(typeof(AdminPages.Templates.IndexModel), "Delete")] = (AdminRole.Administrator, async s => ("/admin/templates?handler=delete", new() { ["name"] = await s.NewTemplateAsync() })),
         [(typeof(AdminPages.Templates.EditModel), "")] = (AdminRole.Administrator, _ => Form("/admin/templates/edit", new()
         {
-            ["isNew"] = "true", ["Form.Name"] = RoleServer.Unique("t"), ["Form.Labels"] = RoleServer.Unique("l"), ["Form.AllowedKeys"] = "P-256",
+            ["isNew"] = "true",
+            ["Form.Name"] = RoleServer.Unique("t"),
+            ["Form.Labels"] = RoleServer.Unique("l"),
+            ["Form.AllowedKeys"] = "P-256",
         })),
         [(typeof(AdminPages.AdaptersModel), "Delete")] = (AdminRole.Administrator, async s => ("/admin/adapters?handler=delete", new() { ["name"] = await s.NewAdapterAsync() })),
         [(typeof(AdminPages.AdapterEditModel), "")] = (AdminRole.Administrator, _ => Form("/admin/adapters/edit", new()
         {
-            ["isNew"] = "true", ["Form.Name"] = RoleServer.Unique("a"), ["Form.BaseUrl"] = "https://127.0.0.1:2", ["Form.TrustAnchorFingerprint"] = RoleServer.AnyFingerprint,
-            ["Form.Username"] = "ra", ["Form.Password"] = "unused-password",
+            ["isNew"] = "true",
+            ["Form.Name"] = RoleServer.Unique("a"),
+            ["Form.BaseUrl"] = "https://127.0.0.1:2",
+            ["Form.TrustAnchorFingerprint"] = RoleServer.AnyFingerprint,
+            ["Form.Username"] = "ra",
+            ["Form.Password"] = "unused-password",
         })),
         [(typeof(AdminPages.AccountsModel), "Create")] = (AdminRole.RaOfficer, _ => Form("/admin/accounts?handler=create", new() { ["username"] = RoleServer.Unique("acct") })),
         [(typeof(AdminPages.AccountsModel), "Enabled")] = (AdminRole.RaOfficer, async s => ("/admin/accounts?handler=enabled", new() { ["username"] = await s.NewAccountAsync(), ["enabled"] = "false" })),
