@@ -11,7 +11,7 @@ public sealed class AdminOptions
 
     /// <summary>
     /// SHA-256 fingerprints (hex of the DER certificate; colons, spaces and case do not matter) of TLS client
-    /// certificates that may use the REST API with write scope instead of an API key. A fingerprint names one
+    /// certificates that may use the REST API, as the role administrator, instead of an API key. A fingerprint names one
     /// certificate and its key, which an EST client cannot reproduce, unlike a subject it may request.
     /// </summary>
     public IList<string> ClientCertificateFingerprints { get; } = [];

@@ -88,6 +88,7 @@ public static class EstuaryAdminExtensions
                 pages.Conventions.AuthorizeFolder("/Admin", AdminPolicy);
                 pages.Conventions.AllowAnonymousToPage("/Admin/Login");
             })
+            .AddMvcOptions(mvc => mvc.Filters.Add(new ConsoleAuthorizationFilter())) // each page handler's role check
             .ConfigureApplicationPartManager(parts =>
             {
                 var assembly = typeof(EstuaryAdminExtensions).Assembly;

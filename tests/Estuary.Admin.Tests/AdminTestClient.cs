@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Estuary.Admin;
+using Estuary.Storage;
 using Estuary.Testing;
 
 namespace Estuary.Admin.Tests;
@@ -28,9 +29,14 @@ internal static class AdminTestClient
         return client;
     }
 
-    public static async Task<string> KeyAsync(EstuaryTestServer server, string scope)
+    /// <summary>
+    /// A new API key of <paramref name="role"/> (auditor, ra-officer, administrator). "read" and "write", the scopes keys had
+    /// before roles, stand for what they became: auditor and administrator.
+    /// </summary>
+    public static async Task<string> KeyAsync(EstuaryTestServer server, string role)
     {
-        var (key, problem) = await server.GetRequiredService<ApiKeyService>().CreateAsync("test " + scope, scope, "test", CancellationToken.None);
+        role = role switch { "read" => AdminRoles.Auditor, "write" => AdminRoles.Administrator, _ => role };
+        var (key, _, problem) = await server.GetRequiredService<ApiKeyService>().CreateAsync("test " + role, role, null, "test", CancellationToken.None);
         return key ?? throw new InvalidOperationException(problem);
     }
 

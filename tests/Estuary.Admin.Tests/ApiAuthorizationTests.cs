@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Estuary.Admin.Tests;
 
-/// <summary>The REST API refuses requests without a valid key (401) and writes with a read key (403), with plain-text reasons.</summary>
+/// <summary>The REST API refuses requests without a valid key (401) and writes with an auditor's key (403), with plain-text reasons.</summary>
 public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixture<EstuaryTestServer>
 {
     public static TheoryData<string, string> Endpoints => new()
@@ -79,13 +79,13 @@ public sealed class ApiAuthorizationTests(EstuaryTestServer server) : IClassFixt
 
     [Theory]
     [MemberData(nameof(WriteEndpoints))]
-    public async Task A_read_key_on_a_write_endpoint_answers_403(string method, string path)
+    public async Task An_auditor_key_on_a_write_endpoint_answers_403(string method, string path)
     {
         using var client = AdminTestClient.Api(server, await AdminTestClient.KeyAsync(server, "read"));
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path) { Content = AdminTestClient.Json(new { }) });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("scope 'write'", await response.Content.ReadAsStringAsync());
+        Assert.Contains("the role 'auditor' may not", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -248,7 +248,7 @@ public sealed class ApiOperationsTests(EstuaryTestServer server) : IClassFixture
             Assert.Equal("builtin", (await AdminTestClient.ReadJsonAsync(adapters))[0].GetProperty("name").GetString());
         }
 
-        using var newKey = await api.PostAsync("api-keys", AdminTestClient.Json(new { name = "ci", scope = "read" }));
+        using var newKey = await api.PostAsync("api-keys", AdminTestClient.Json(new { name = "ci", role = "auditor" }));
         var readKey = (await AdminTestClient.ReadJsonAsync(newKey)).GetProperty("key").GetString()!;
         using (var reader = AdminTestClient.Api(server, readKey))
         using (var listed = await reader.GetAsync("api-keys"))

@@ -27,7 +27,7 @@ public sealed class ConsoleAsksFirstTests(ChromiumFixture chromium) : IClassFixt
     public async Task A_new_account_password_and_an_administrators_disable_and_reset_ask_first_and_a_reload_repeats_none()
     {
         await _server.GetRequiredService<AccountService>().CreateAsync("dev-1", [], "test", CancellationToken.None);
-        await _server.GetRequiredService<AdminUserService>().CreateAsync("ops-carol", "Harbour-Lights-77", "test", CancellationToken.None);
+        await _server.GetRequiredService<AdminUserService>().CreateAsync("ops-carol", "Harbour-Lights-77", AdminRole.Administrator, "test", CancellationToken.None);
         var page = await LogInAsync();
 
         var accountPassword = await AsksFirstAsync(page, "/admin/accounts", "tr[data-user=dev-1] >> text=New password", "Give account 'dev-1' a new password?", "account.password-reset");
@@ -55,7 +55,7 @@ public sealed class ConsoleAsksFirstTests(ChromiumFixture chromium) : IClassFixt
             Password = _server.EstPassword,
         };
         Assert.Empty(await _server.GetRequiredService<AdapterService>().SaveAsync(adapter, create: true, "test", CancellationToken.None));
-        var (key, _) = await _server.GetRequiredService<ApiKeyService>().CreateAsync("old script", "read", "test", CancellationToken.None);
+        var (key, _, _) = await _server.GetRequiredService<ApiKeyService>().CreateAsync("old script", "auditor", 30, "test", CancellationToken.None);
         var keyId = key!.Split('_')[1];
         var page = await LogInAsync();
 

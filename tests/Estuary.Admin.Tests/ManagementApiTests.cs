@@ -61,7 +61,7 @@ public sealed class ManagementApiTests(EstuaryTestServer server) : IClassFixture
         using var refused = await api.PostAsync($"certificates/{serial}/revoke", AdminTestClient.Json(new { reason = "keyCompromise" }));
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Contains("needs scope 'write'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("the role 'auditor' may not", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var detail = await AdminTestClient.ReadJsonAsync(await api.GetAsync($"certificates/{serial}"));
         Assert.Equal("valid", detail.GetProperty("status").GetString());
     }
@@ -134,7 +134,7 @@ public sealed class ManagementApiTests(EstuaryTestServer server) : IClassFixture
         try
         {
             using var api = AdminTestClient.Api(fresh, await AdminTestClient.KeyAsync(fresh, "write"));
-            using var second = await api.PostAsync("admins", AdminTestClient.Json(new { username = "second" }));
+            using var second = await api.PostAsync("admins", AdminTestClient.Json(new { username = "second", role = "administrator" }));
             using var first = await api.PatchAsync("admins/admin", AdminTestClient.Json(new { enabled = false }));
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 

@@ -150,7 +150,7 @@ public sealed class ListenerSeparationTests(EstuaryTestServer server) : IClassFi
 
     private async Task<string> ApiKeyAsync()
     {
-        var (key, problem) = await server.GetRequiredService<ApiKeyService>().CreateAsync("listener test " + Guid.NewGuid().ToString("N")[..8], ApiKeyService.WriteScope, "test", CancellationToken.None);
+        var (key, _, problem) = await server.GetRequiredService<ApiKeyService>().CreateAsync("listener test " + Guid.NewGuid().ToString("N")[..8], "administrator", null, "test", CancellationToken.None);
         return key ?? throw new InvalidOperationException(problem);
     }
 

@@ -6,7 +6,7 @@ namespace Estuary.Storage.Tests;
 /// What every <see cref="IManagementStore"/> (the console's and the REST API's records) must do, run unchanged
 /// against SQLite and PostgreSQL by the concrete subclasses. Each test gets a fresh, empty database.
 /// </summary>
-public abstract class ManagementStoreContract : IAsyncLifetime
+public abstract partial class ManagementStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
@@ -49,7 +49,8 @@ public abstract class ManagementStoreContract : IAsyncLifetime
         IssuedAt = T0.AddMinutes(minutes),
     };
 
-    private static AdminUser Admin(string name) => new() { Username = name, PasswordHash = "hash-" + name, CreatedAt = T0, SecurityStamp = "stamp-" + name };
+    private static AdminUser Admin(string name, AdminRole role = AdminRole.Administrator) =>
+        new() { Username = name, PasswordHash = "hash-" + name, CreatedAt = T0, SecurityStamp = "stamp-" + name, Role = role };
 
     [Fact]
     public async Task A_template_is_created_replaced_and_deleted_each_with_its_audit_event()
@@ -258,7 +259,7 @@ public abstract class ManagementStoreContract : IAsyncLifetime
     public async Task Api_keys_are_stored_listed_found_and_deleted()
     {
         var (_, m) = await OpenAsync();
-        var key = new ApiKeyRecord { Id = "k1", Name = "inventory", Scope = "read", SecretHash = "c2VjcmV0", CreatedAt = T0, CreatedBy = "admin:a" };
+        var key = new ApiKeyRecord { Id = "k1", Name = "inventory", Role = AdminRole.RaOfficer, SecretHash = "c2VjcmV0", CreatedAt = T0, CreatedBy = "admin:a", ExpiresAt = T0.AddDays(90) };
 
         await m.InsertApiKeyAsync(key, Audit("apikey.created", "k1"), None);
         await m.InsertApiKeyAsync(key with { Id = "k2", CreatedAt = T0.AddMinutes(1) }, Audit("apikey.created", "k2"), None);

@@ -16,7 +16,7 @@ namespace Estuary.Storage.Tests;
 /// </summary>
 public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClassFixture<PostgresCluster>
 {
-    // admin_users as it was before the stamp (the only table the migration touches).
+    // admin_users as it was before the stamp (with api_keys, the only tables the later migrations touch).
     private const string AdminsBefore = "username, password_hash, failed_logins, locked_until, created_at, enabled";
 
     // A enrolled by alice, renewed by B, renewed by C; D by bob; E renewed a certificate nobody recorded.
@@ -42,6 +42,7 @@ public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClas
                     CREATE TABLE admin_users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL, locked_until INTEGER, created_at INTEGER NOT NULL, enabled INTEGER NOT NULL DEFAULT 1);
                     INSERT INTO admin_users ({AdminsBefore}) VALUES ('alice', 'h', 0, NULL, 0, 1), ('bob', 'h', 0, NULL, 0, 1);
                     CREATE TABLE certificates (serial TEXT PRIMARY KEY, requested_by TEXT NOT NULL, issued_at INTEGER NOT NULL);
+                    CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT NOT NULL);
                     {Lineage}
                     """;
                 await create.ExecuteNonQueryAsync();
@@ -83,6 +84,7 @@ public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClas
                 CREATE TABLE admin_users (username text PRIMARY KEY, password_hash text NOT NULL, failed_logins integer NOT NULL, locked_until timestamptz, created_at timestamptz NOT NULL, enabled boolean NOT NULL DEFAULT true);
                 INSERT INTO admin_users ({AdminsBefore}) VALUES ('alice', 'h', 0, NULL, now(), true), ('bob', 'h', 0, NULL, now(), true);
                 CREATE TABLE certificates (serial text PRIMARY KEY, requested_by text NOT NULL, issued_at timestamptz NOT NULL DEFAULT now());
+                CREATE TABLE api_keys (id text PRIMARY KEY, name text NOT NULL, scope text NOT NULL, secret_hash text NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL);
                 {Lineage.Replace(", 1)", ", now())", StringComparison.Ordinal)}
                 """,
                 old);

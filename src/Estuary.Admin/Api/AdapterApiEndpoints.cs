@@ -8,8 +8,8 @@ using Microsoft.AspNetCore.Routing;
 namespace Estuary.Admin;
 
 /// <summary>
-/// /api/v1/adapters: list, read, create, replace and delete upstream EST adapters. Read keys may list; writes
-/// need scope 'write' (<see cref="ApiAuthorizationFilter"/>). A password goes in, never comes out.
+/// /api/v1/adapters: list, read, create, replace and delete upstream EST adapters. Every role may list; changes
+/// need the role administrator (<see cref="ApiAuthorizationFilter"/>). A password goes in, never comes out.
 /// </summary>
 internal static class AdapterApiEndpoints
 {

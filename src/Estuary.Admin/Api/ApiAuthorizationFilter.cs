@@ -1,40 +1,50 @@
 using Estuary.Ca;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Estuary.Admin;
 
 /// <summary>
 /// Authenticates every /api/v1 request by API key (Authorization: Bearer KEY, or X-Api-Key: KEY) or by a TLS
-/// client certificate an administrator registered (<see cref="AdminClientCertificates"/>), and checks the
-/// scope: read keys may only GET. Refusals are 401 (who are you?) or 403 (not with this key) with a
-/// plain-text reason.
+/// client certificate an administrator registered (<see cref="AdminClientCertificates"/>, role administrator),
+/// then authorizes: the endpoint's permission (<see cref="ApiPermissions"/>) against the caller's role, decided by
+/// <see cref="AdminAuthorization.Allows"/> as for the console. Refusals are 401 (who are you? an unknown,
+/// mistyped or expired key) or 403 (not with this role) with a plain-text reason.
 /// </summary>
 internal sealed class ApiAuthorizationFilter : IEndpointFilter
 {
+    private const string Text = "text/plain; charset=utf-8";
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var services = http.RequestServices;
-        var (scope, actor, problem) = await AuthenticateAsync(http, services);
-        if (scope is null)
+        var (role, actor, problem) = await AuthenticateAsync(http, services);
+        if (role is not { } caller)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"estuary-api\"";
-            return Results.Text(problem, "text/plain; charset=utf-8", statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Text(problem, Text, statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var writes = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
-        if (writes && scope != ApiKeyService.WriteScope)
+        var endpoint = http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
+        if (ApiPermissions.Required(endpoint) is not { } permission)
         {
-            return Results.Text($"this API key has scope '{scope}'; {http.Request.Method} needs scope 'write'", "text/plain; charset=utf-8", statusCode: StatusCodes.Status403Forbidden);
+            return Results.Text($"{http.Request.Method} {http.Request.Path} is not open to any role", Text, statusCode: StatusCodes.Status403Forbidden);
         }
 
+        if (!AdminAuthorization.Allows(caller, permission))
+        {
+            return Results.Text($"the role '{AdminRoles.Name(caller)}' may not do this ({permission}); use a key with a role that may", Text, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        AdminAccess.SetRole(http, caller);
         http.Items[AdminActor.ApiKeyItem] = actor;
         return await next(context);
     }
 
-    private static async Task<(string? Scope, string Actor, string Problem)> AuthenticateAsync(HttpContext http, IServiceProvider services)
+    private static async Task<(AdminRole? Role, string Actor, string Problem)> AuthenticateAsync(HttpContext http, IServiceProvider services)
     {
         var key = http.Request.Headers["X-Api-Key"].ToString();
         var authorization = http.Request.Headers.Authorization.ToString();
@@ -45,10 +55,8 @@ internal sealed class ApiAuthorizationFilter : IEndpointFilter
 
         if (key.Length > 0)
         {
-            var record = await services.GetRequiredService<ApiKeyService>().VerifyAsync(key, http.RequestAborted);
-            return record is null
-                ? (null, "", "the API key is not valid (unknown, deleted or mistyped)")
-                : (record.Scope, $"apikey:{record.Id} ({record.Name})", "");
+            var (record, problem) = await services.GetRequiredService<ApiKeyService>().VerifyAsync(key, http.RequestAborted);
+            return record is null ? (null, "", problem) : (record.Role, $"apikey:{record.Id} ({record.Name})", "");
         }
 
         if (http.Connection.ClientCertificate is { } certificate)
@@ -73,7 +81,8 @@ internal sealed class ApiAuthorizationFilter : IEndpointFilter
                 return (null, "", $"the administrator certificate (SHA-256 {fingerprint}) is revoked");
             }
 
-            return (ApiKeyService.WriteScope, $"cert:sha256:{fingerprint}", "");
+            // A registered certificate is configured by whoever runs the server: it acts as an administrator.
+            return (AdminRole.Administrator, $"cert:sha256:{fingerprint}", "");
         }
 
         return (null, "", "authentication required: an API key (Authorization: Bearer KEY or X-Api-Key) or an administrator's TLS client certificate");

@@ -10,7 +10,8 @@ namespace Estuary.Admin;
 
 /// <summary>
 /// The REST API under /api/v1: the console's operations for scripts. Every route needs an API key or an
-/// administrator's client certificate (<see cref="ApiAuthorizationFilter"/>); changes are audited with the key's id.
+/// administrator's client certificate and a role that allows it (<see cref="ApiAuthorizationFilter"/>,
+/// <see cref="ApiPermissions"/>); changes are audited with the key's id.
 /// </summary>
 public static class ApiEndpoints
 {
@@ -50,9 +51,10 @@ public static class ApiEndpoints
         api.MapGet("/audit", SearchAuditAsync).WithName("ListAudit").WithSummary("The audit log, newest first");
         api.MapGet("/ca", (CaMaterial m) => CaOverview.Describe(m)).WithName("GetCa").WithSummary("The CA chain with SHA-256 fingerprints");
 
-        api.MapGet("/api-keys", async (ApiKeyService keys, CancellationToken ct) =>
-            (await keys.ListAsync(ct)).Select(k => new ApiKeySummary(k.Id, k.Name, k.Scope, k.CreatedAt, k.CreatedBy))).WithName("ListApiKeys").WithSummary("API keys (never their secrets)");
-        api.MapPost("/api-keys", CreateApiKeyAsync).Accepts<CreateApiKeyRequest>("application/json").WithName("CreateApiKey").WithSummary("Create an API key, shown once");
+        api.MapGet("/api-keys", async (ApiKeyService keys, TimeProvider time, CancellationToken ct) =>
+            (await keys.ListAsync(ct)).Select(k => ApiKeySummary.From(k, time.GetUtcNow()))).WithName("ListApiKeys").WithSummary("API keys with role, expiry and last use (never their secrets)");
+        api.MapPost("/api-keys", CreateApiKeyAsync).Accepts<CreateApiKeyRequest>("application/json").WithName("CreateApiKey")
+            .WithSummary("Create an API key with a role and a lifetime (expiresInDays, default 90), shown once");
         api.MapDelete("/api-keys/{id}", async (string id, HttpContext c, ApiKeyService keys) =>
             await keys.DeleteAsync(id, Actor(c), c.RequestAborted) ? Results.NoContent() : Results.Text($"no API key {id}", Text, statusCode: 404)).WithName("DeleteApiKey").WithSummary("Delete an API key");
         return app;
@@ -205,8 +207,15 @@ public static class ApiEndpoints
             return Results.Text(problem, Text, statusCode: 400);
         }
 
-        var (key, createProblem) = await keys.CreateAsync(request.Name ?? "", request.Scope ?? "", Actor(context), context.RequestAborted);
-        return key is null ? Results.Text(createProblem!, Text, statusCode: 400) : Results.Ok(new ApiKeyCreated(request.Name!.Trim(), request.Scope!, key));
+        if (request.Role is null && request.Scope is not null)
+        {
+            return Results.Text($"API keys have a role now, not a scope: send \"role\" ({string.Join(", ", AdminRoles.Names)})", Text, statusCode: 400);
+        }
+
+        var (key, record, createProblem) = await keys.CreateAsync(request.Name ?? "", request.Role, request.ExpiresInDays, Actor(context), context.RequestAborted);
+        return key is null
+            ? Results.Text(createProblem!, Text, statusCode: 400)
+            : Results.Ok(new ApiKeyCreated(record!.Id, record.Name, AdminRoles.Name(record.Role), record.ExpiresAt, key));
     }
 
     /// <summary>Reads a JSON body; a body that is not JSON of the right shape is a 400 with the parser's reason.</summary>

@@ -75,11 +75,18 @@ public sealed record CaCertificateSummary(string Role, string Subject, string Is
     public static string Fingerprint(X509Certificate2 c) => string.Join(':', SHA256.HashData(c.RawData).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 }
 
-/// <summary>POST /api/v1/api-keys.</summary>
-public sealed record CreateApiKeyRequest(string Name, string Scope);
+/// <summary>
+/// POST /api/v1/api-keys: a role (auditor, ra-officer, administrator) and a lifetime in days (default 90).
+/// <c>Scope</c> is the field keys had before roles; it is refused with a pointer to <c>role</c>.
+/// </summary>
+public sealed record CreateApiKeyRequest(string? Name, string? Role, int? ExpiresInDays, string? Scope = null);
 
 /// <summary>A new API key, shown once.</summary>
-public sealed record ApiKeyCreated(string Name, string Scope, string Key);
+public sealed record ApiKeyCreated(string Id, string Name, string Role, DateTimeOffset? ExpiresAt, string Key);
 
-/// <summary>An API key as listed (never the secret).</summary>
-public sealed record ApiKeySummary(string Id, string Name, string Scope, DateTimeOffset CreatedAt, string CreatedBy);
+/// <summary>An API key as listed (never the secret); <c>ExpiresAt</c> null: a key from before expiry existed, never expires.</summary>
+public sealed record ApiKeySummary(string Id, string Name, string Role, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, bool Expired)
+{
+    public static ApiKeySummary From(ApiKeyRecord k, DateTimeOffset now) =>
+        new(k.Id, k.Name, AdminRoles.Name(k.Role), k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.LastUsedAt, k.ExpiresAt <= now);
+}

@@ -9,7 +9,7 @@ namespace Estuary.Admin;
 /// <summary>
 /// The approval queue of RFC 7030 §4.2.3 under /api/v1/approvals: list held enrollments, approve one (the
 /// client's next repeat gets the certificate) or reject it with a reason (its repeats get 403 with that
-/// reason). Same authorization as the rest of the API; deciding needs write scope. The decision itself is
+/// reason). Same authorization as the rest of the API; deciding needs a role that may approve. The decision itself is
 /// the RA's <see cref="ApprovalQueue"/>, shared with `estuary approvals`.
 /// </summary>
 public static class ApprovalApiEndpoints

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Estuary.Ra;
+using Estuary.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -8,8 +9,8 @@ namespace Estuary.Admin;
 
 /// <summary>
 /// More of the REST API under /api/v1, with the same authorization (<see cref="ApiAuthorizationFilter"/>:
-/// an API key or an administrator's client certificate; every change needs write scope): revoking a
-/// certificate and managing console administrators.
+/// an API key or an administrator's client certificate, and the caller's role): revoking a certificate and
+/// managing console administrators.
 /// </summary>
 public static class ManagementApiEndpoints
 {
@@ -29,7 +30,7 @@ public static class ManagementApiEndpoints
         api.MapPost("/admins", CreateAdminAsync).Accepts<CreateAdminRequest>("application/json").WithName("CreateAdmin")
             .WithSummary("Create an administrator with a chosen password (strength-checked) or a generated one, shown once");
         api.MapPatch("/admins/{username}", UpdateAdminAsync).Accepts<UpdateAdminRequest>("application/json").WithName("UpdateAdmin")
-            .WithSummary("Enable or disable an administrator (never the last enabled one)");
+            .WithSummary("Enable or disable an administrator, or give it a role (never leaving no enabled administrator with the role administrator)");
         api.MapPost("/admins/{username}/password", SetAdminPasswordAsync).Accepts<SetAdminPasswordRequest>("application/json").WithName("SetAdminPassword")
             .WithSummary("Give an administrator a new password (chosen or generated) and lift a lockout");
         return app;
@@ -75,7 +76,13 @@ public static class ManagementApiEndpoints
             return Results.Text(request is null ? problem : "username is required", Text, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var (password, createProblem) = await admins.CreateAsync(request.Username, request.Password, Actor(context), context.RequestAborted);
+        var roleName = string.IsNullOrEmpty(request.Role) ? AdminRoles.Auditor : request.Role;
+        if (!AdminRoles.TryParse(roleName, out var role))
+        {
+            return Results.Text($"role must be one of {string.Join(", ", AdminRoles.Names)}", Text, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var (password, createProblem) = await admins.CreateAsync(request.Username, request.Password, role, Actor(context), context.RequestAborted);
         if (password is null)
         {
             return Results.Text(createProblem!, Text, statusCode: createProblem!.Contains("already exists", StringComparison.Ordinal) ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
@@ -98,9 +105,19 @@ public static class ManagementApiEndpoints
             return Results.Text($"no administrator named '{username}'", Text, statusCode: StatusCodes.Status404NotFound);
         }
 
+        if (request.Role is { } role && !AdminRoles.TryParse(role, out _))
+        {
+            return Results.Text($"role must be one of {string.Join(", ", AdminRoles.Names)}", Text, statusCode: StatusCodes.Status400BadRequest);
+        }
+
         if (request.Enabled is { } enabled && await admins.SetEnabledAsync(username, enabled, Actor(context), self: null, context.RequestAborted) is { } refused)
         {
             return Results.Text(refused, Text, statusCode: StatusCodes.Status409Conflict);
+        }
+
+        if (request.Role is { } newRole && await admins.SetRoleAsync(username, newRole, Actor(context), context.RequestAborted) is { } kept)
+        {
+            return Results.Text(kept, Text, statusCode: StatusCodes.Status409Conflict);
         }
 
         return Results.Ok(AdminSummary.From((await admins.FindAsync(username, context.RequestAborted))!));

@@ -24,10 +24,16 @@ public sealed partial class AdminUserService
     /// security stamp the session was issued with (a password reset, disable or logout replaces it).
     /// </summary>
     public async Task<bool> IsSessionValidAsync(string username, string? securityStamp, CancellationToken cancellationToken) =>
+        await FindSessionAdminAsync(username, securityStamp, cancellationToken) is not null;
+
+    /// <summary>The administrator of a console session that may still be used (see <see cref="IsSessionValidAsync"/>), else null.</summary>
+    public async Task<AdminUser?> FindSessionAdminAsync(string username, string? securityStamp, CancellationToken cancellationToken) =>
         !string.IsNullOrEmpty(securityStamp)
         && await _store.FindAdminAsync(username, cancellationToken) is { Enabled: true } admin
         && admin.SecurityStamp.Length > 0
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(admin.SecurityStamp), Encoding.UTF8.GetBytes(securityStamp));
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(admin.SecurityStamp), Encoding.UTF8.GetBytes(securityStamp))
+            ? admin
+            : null;
 
     /// <summary>Logout everywhere: a new security stamp ends every open session of this administrator.</summary>
     public async Task LogoutAsync(string username, string remote, CancellationToken cancellationToken)
@@ -40,7 +46,8 @@ public sealed partial class AdminUserService
     }
 
     /// <summary>Creates an administrator. Returns the password (the chosen one or a generated one), or the problem.</summary>
-    public async Task<(string? Password, string? Problem)> CreateAsync(string username, string? password, string actor, CancellationToken cancellationToken)
+    /// <param name="role">The new administrator's role (least privilege, auditor, when the caller names none).</param>
+    public async Task<(string? Password, string? Problem)> CreateAsync(string username, string? password, AdminRole role, string actor, CancellationToken cancellationToken)
     {
         username = username.Trim();
         if (CheckUsername(username) is { } badName)
@@ -58,8 +65,8 @@ public sealed partial class AdminUserService
 
         var now = _time.GetUtcNow();
         var created = await _store.InsertAdminAsync(
-            new AdminUser { Username = username, PasswordHash = _hasher.Hash(password), CreatedAt = now, SecurityStamp = NewSecurityStamp() },
-            new AuditEvent(now, "admin.created", actor, $"administrator '{username}'"),
+            new AdminUser { Username = username, PasswordHash = _hasher.Hash(password), CreatedAt = now, SecurityStamp = NewSecurityStamp(), Role = role },
+            new AuditEvent(now, "admin.created", actor, $"administrator '{username}' with role {AdminRoles.Name(role)}"),
             cancellationToken);
         if (!created)
         {
@@ -89,10 +96,42 @@ public sealed partial class AdminUserService
         // A new stamp either way: disabling ends the sessions at once, and enabling again does not revive them.
         if (!await _store.SetAdminEnabledAsync(username, enabled, NewSecurityStamp(), new AuditEvent(now, kind, actor, $"administrator '{username}'"), cancellationToken))
         {
-            return $"'{username}' is the last enabled administrator and stays enabled";
+            return $"'{username}' is the last enabled administrator with the role administrator and stays enabled";
         }
 
         LogManaged(_logger, enabled ? "enabled" : "disabled", username, actor);
+        return null;
+    }
+
+    /// <summary>
+    /// Gives an administrator another role (audited with who did it and the role before); null when done, else the
+    /// problem. The last enabled administrator with the role administrator keeps it (storage checks, in the same
+    /// statement). The change applies from the administrator's next request: the role is read on every request.
+    /// </summary>
+    public async Task<string?> SetRoleAsync(string username, string role, string actor, CancellationToken cancellationToken)
+    {
+        if (!AdminRoles.TryParse(role, out var parsed))
+        {
+            return $"role must be one of {string.Join(", ", AdminRoles.Names)}";
+        }
+
+        if (await _store.FindAdminAsync(username, cancellationToken) is not { } admin)
+        {
+            return $"no administrator named '{username}'";
+        }
+
+        if (admin.Role == parsed)
+        {
+            return null;
+        }
+
+        var audit = new AuditEvent(_time.GetUtcNow(), "admin.role-changed", actor, $"administrator '{username}': {AdminRoles.Name(admin.Role)} -> {role}");
+        if (!await _store.SetAdminRoleAsync(username, parsed, audit, cancellationToken))
+        {
+            return $"'{username}' is the last enabled administrator with the role administrator and keeps it";
+        }
+
+        LogManaged(_logger, "given the role " + role, username, actor);
         return null;
     }
 

@@ -34,7 +34,9 @@ public sealed partial class AdminUserService
         _dummyHash = _hasher.Hash(PasswordHasher.GeneratePassword());
     }
 
-    /// <summary>Creates the bootstrap administrator when there is none; returns its password (shown once) when created.</summary>
+    /// <summary>
+    /// Creates the bootstrap administrator (role administrator) when there is none; returns its password (shown once) when created.
+    /// </summary>
     public static async Task<string?> EnsureBootstrapAsync(IManagementStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         if (await store.CountAdminsAsync(cancellationToken) > 0)
@@ -46,7 +48,7 @@ public sealed partial class AdminUserService
         var hash = new PasswordHasher(time, TimeSpan.Zero).Hash(password);
         var now = time.GetUtcNow();
         var created = await store.InsertAdminAsync(
-            new AdminUser { Username = BootstrapUsername, PasswordHash = hash, CreatedAt = now, SecurityStamp = NewSecurityStamp() },
+            new AdminUser { Username = BootstrapUsername, PasswordHash = hash, CreatedAt = now, SecurityStamp = NewSecurityStamp(), Role = AdminRole.Administrator },
             new AuditEvent(now, "admin.created", "system", $"bootstrap administrator '{BootstrapUsername}'"),
             cancellationToken);
         return created ? password : null;

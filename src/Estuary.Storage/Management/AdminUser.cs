@@ -18,6 +18,9 @@ public sealed record AdminUser
     /// <summary>A disabled administrator cannot log in; its open console sessions end at their next request.</summary>
     public bool Enabled { get; init; } = true;
 
+    /// <summary>What this administrator may do; least privilege unless set.</summary>
+    public AdminRole Role { get; init; } = AdminRole.Auditor;
+
     /// <summary>
     /// A random value carried in every console session of this administrator and compared on each request;
     /// a new one (password reset, disable/enable, logout) ends every session issued before it.

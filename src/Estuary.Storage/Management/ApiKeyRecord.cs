@@ -10,8 +10,8 @@ public sealed record ApiKeyRecord
 
     public required string Name { get; init; }
 
-    /// <summary>"read" or "write" (write includes read).</summary>
-    public required string Scope { get; init; }
+    /// <summary>What the key may do (the same roles as administrators).</summary>
+    public required AdminRole Role { get; init; }
 
     /// <summary>Base64 SHA-256 of the secret part.</summary>
     public required string SecretHash { get; init; }
@@ -19,4 +19,10 @@ public sealed record ApiKeyRecord
     public required DateTimeOffset CreatedAt { get; init; }
 
     public required string CreatedBy { get; init; }
+
+    /// <summary>Refused from then on. Null only for keys created before keys had an expiry (they never expire).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When the key last authenticated a request, to the minute (null: never used).</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
 }

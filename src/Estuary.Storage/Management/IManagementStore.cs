@@ -63,10 +63,17 @@ public interface IManagementStore
 
     /// <summary>
     /// Enables or disables an administrator. Disabling is refused (false) when it would leave no enabled
-    /// administrator; the check and the change are one statement, so two concurrent disables cannot both pass.
-    /// The administrator gets <paramref name="securityStamp"/> with the change, which ends its open sessions.
+    /// administrator with the role administrator; the check and the change are one statement, so two concurrent
+    /// disables cannot both pass. The administrator gets <paramref name="securityStamp"/> with the change, which
+    /// ends its open sessions.
     /// </summary>
     Task<bool> SetAdminEnabledAsync(string username, bool enabled, string securityStamp, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives an administrator another role. Refused (false) when no such administrator exists or when it would
+    /// leave no enabled administrator with the role administrator (checked in the same statement).
+    /// </summary>
+    Task<bool> SetAdminRoleAsync(string username, AdminRole role, AuditEvent audit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sets a new password hash and security stamp (ending every open session) and clears the failure count
@@ -84,6 +91,12 @@ public interface IManagementStore
     Task<IReadOnlyList<ApiKeyRecord>> ListApiKeysAsync(CancellationToken cancellationToken);
 
     Task<bool> DeleteApiKeyAsync(string id, AuditEvent audit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that a key was used at <paramref name="usedAt"/>, unless its last use recorded is at or after
+    /// <paramref name="staleBefore"/>: a key used many times a minute costs one write a minute. Not audited.
+    /// </summary>
+    Task RecordApiKeyUseAsync(string id, DateTimeOffset usedAt, DateTimeOffset staleBefore, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken);
 

@@ -157,5 +157,17 @@ internal static class PostgresSchema
         UPDATE certificates SET account = owned.account FROM owned WHERE certificates.serial = owned.serial;
         CREATE INDEX certificates_account ON certificates (account, issued_at);
         """,
+
+        // 8: administrator roles and API keys' role, expiry and last use, as SQLite migration 9 (existing
+        // administrators become administrator; write keys administrator, read keys auditor, never expiring)
+        """
+        ALTER TABLE admin_users ADD COLUMN role text NOT NULL DEFAULT 'auditor';
+        UPDATE admin_users SET role = 'administrator';
+        ALTER TABLE api_keys ADD COLUMN role text NOT NULL DEFAULT 'auditor';
+        UPDATE api_keys SET role = CASE scope WHEN 'write' THEN 'administrator' ELSE 'auditor' END;
+        ALTER TABLE api_keys DROP COLUMN scope;
+        ALTER TABLE api_keys ADD COLUMN expires_at timestamptz;
+        ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz;
+        """,
     ];
 }

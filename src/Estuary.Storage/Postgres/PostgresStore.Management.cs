@@ -11,7 +11,7 @@ namespace Estuary.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresStore : IManagementStore
 {
-    private const string AdminColumns = "username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp";
+    private const string AdminColumns = "username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp, role";
 
     public Task<IReadOnlyList<StoredDefinition>> ListTemplatesAsync(CancellationToken cancellationToken) =>
         ListDefinitionsAsync("templates", cancellationToken);
@@ -159,20 +159,24 @@ public sealed partial class PostgresStore : IManagementStore
 
     public Task<bool> InsertAdminAsync(AdminUser admin, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync(
-            "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp) VALUES ($1, $2, 0, NULL, $3, $4, $5) ON CONFLICT (username) DO NOTHING",
-            [Text(admin.Username), Text(admin.PasswordHash), Time(admin.CreatedAt), Boolean(admin.Enabled), Text(admin.SecurityStamp)],
+            "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp, role) VALUES ($1, $2, 0, NULL, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING",
+            [Text(admin.Username), Text(admin.PasswordHash), Time(admin.CreatedAt), Boolean(admin.Enabled), Text(admin.SecurityStamp), Text(AdminRoles.Name(admin.Role))],
             audit,
             cancellationToken);
 
-    // The last-administrator rule is part of the UPDATE; under READ COMMITTED two concurrent disables of the
-    // last two administrators could each still see the other enabled, so the rows are locked first.
+    // The last-administrator rule is part of the UPDATE; under READ COMMITTED two concurrent disables (or demotions)
+    // of the last two administrators could each still see the other enabled, so the rows are locked first.
     public Task<bool> SetAdminEnabledAsync(string username, bool enabled, string securityStamp, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync(
-            """
-            UPDATE admin_users SET enabled = $2, security_stamp = $3 WHERE username = $1
-            AND ($2 OR (SELECT COUNT(*) FROM (SELECT 1 FROM admin_users WHERE enabled AND username <> $1 FOR UPDATE) AS others) > 0)
-            """,
+            $"UPDATE admin_users SET enabled = $2, security_stamp = $3 WHERE username = $1 AND ($2 OR {AnotherAdministratorRemains})",
             [Text(username), Boolean(enabled), Text(securityStamp)],
+            audit,
+            cancellationToken);
+
+    public Task<bool> SetAdminRoleAsync(string username, AdminRole role, AuditEvent audit, CancellationToken cancellationToken) =>
+        ChangeAsync(
+            $"UPDATE admin_users SET role = $2 WHERE username = $1 AND ($2 = '{AdminRoles.Administrator}' OR {AnotherAdministratorRemains})",
+            [Text(username), Text(AdminRoles.Name(role))],
             audit,
             cancellationToken);
 
@@ -186,6 +190,10 @@ public sealed partial class PostgresStore : IManagementStore
     public Task<bool> SetAdminSecurityStampAsync(string username, string securityStamp, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync("UPDATE admin_users SET security_stamp = $2 WHERE username = $1", [Text(username), Text(securityStamp)], audit, cancellationToken);
 
+    // True unless the row $1 is an enabled administrator and no other enabled administrator exists (locked, see above).
+    private const string AnotherAdministratorRemains =
+        $"(role <> '{AdminRoles.Administrator}' OR NOT enabled OR (SELECT COUNT(*) FROM (SELECT 1 FROM admin_users WHERE enabled AND role = '{AdminRoles.Administrator}' AND username <> $1 FOR UPDATE) AS others) > 0)";
+
     public Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken) =>
         _writer.WriteAsync(
             batch =>
@@ -193,16 +201,19 @@ public sealed partial class PostgresStore : IManagementStore
                 var insert = new NpgsqlBatchCommand(
                     """
                     WITH k AS (
-                        INSERT INTO api_keys (id, name, scope, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING 1)
-                    INSERT INTO audit (time, kind, actor, detail) SELECT $7, $8, $9, $10 FROM k
+                        INSERT INTO api_keys (id, name, role, secret_hash, created_at, created_by, expires_at, last_used_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING 1)
+                    INSERT INTO audit (time, kind, actor, detail) SELECT $9, $10, $11, $12 FROM k
                     """);
                 var p = insert.Parameters;
                 p.Add(Text(key.Id));
                 p.Add(Text(key.Name));
-                p.Add(Text(key.Scope));
+                p.Add(Text(AdminRoles.Name(key.Role)));
                 p.Add(Text(key.SecretHash));
                 p.Add(Time(key.CreatedAt));
                 p.Add(Text(key.CreatedBy));
+                p.Add(NullableTime(key.ExpiresAt));
+                p.Add(NullableTime(key.LastUsedAt));
                 AddAuditParameters(p, audit);
                 batch.BatchCommands.Add(insert);
             },
@@ -220,6 +231,19 @@ public sealed partial class PostgresStore : IManagementStore
 
     public Task<bool> DeleteApiKeyAsync(string id, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync("DELETE FROM api_keys WHERE id = $1", [Text(id)], audit, cancellationToken);
+
+    public Task RecordApiKeyUseAsync(string id, DateTimeOffset usedAt, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(
+            batch =>
+            {
+                var touch = new NpgsqlBatchCommand("UPDATE api_keys SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $3)");
+                touch.Parameters.Add(Text(id));
+                touch.Parameters.Add(Time(usedAt));
+                touch.Parameters.Add(Time(staleBefore));
+                batch.BatchCommands.Add(touch);
+            },
+            _ => true,
+            cancellationToken);
 
     public Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken)
     {
@@ -407,6 +431,7 @@ public sealed partial class PostgresStore : IManagementStore
                         CreatedAt = r.GetFieldValue<DateTimeOffset>(4),
                         Enabled = r.GetBoolean(5),
                         SecurityStamp = r.GetString(6),
+                        Role = AdminRoles.FromStored(r.GetString(7)),
                     });
                 }
 
@@ -416,7 +441,7 @@ public sealed partial class PostgresStore : IManagementStore
 
     private Task<IReadOnlyList<ApiKeyRecord>> ReadApiKeysAsync(string where, string? id, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT id, name, scope, secret_hash, created_at, created_by FROM api_keys {where} ORDER BY created_at",
+            $"SELECT id, name, role, secret_hash, created_at, created_by, expires_at, last_used_at FROM api_keys {where} ORDER BY created_at",
             id is null ? null : p => p.Add(Text(id)),
             async (r, ct) =>
             {
@@ -427,10 +452,12 @@ public sealed partial class PostgresStore : IManagementStore
                     {
                         Id = r.GetString(0),
                         Name = r.GetString(1),
-                        Scope = r.GetString(2),
+                        Role = AdminRoles.FromStored(r.GetString(2)),
                         SecretHash = r.GetString(3),
                         CreatedAt = r.GetFieldValue<DateTimeOffset>(4),
                         CreatedBy = r.GetString(5),
+                        ExpiresAt = r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6),
+                        LastUsedAt = r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7),
                     });
                 }
 
@@ -465,6 +492,9 @@ public sealed partial class PostgresStore : IManagementStore
 
     private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = values.Distinct(StringComparer.Ordinal).ToArray() };
+
+    private static NpgsqlParameter NullableTime(DateTimeOffset? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v.ToUniversalTime() : DBNull.Value };
 
     private static NpgsqlParameter Boolean(bool value) => new() { NpgsqlDbType = NpgsqlDbType.Boolean, Value = value };
 

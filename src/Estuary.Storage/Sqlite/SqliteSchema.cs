@@ -156,5 +156,19 @@ internal static class SqliteSchema
         DROP TABLE migration_owners;
         CREATE INDEX certificates_account ON certificates(account, issued_at);
         """,
+
+        // 9: administrator roles (auditor, ra-officer, administrator) for administrators and API keys; API keys
+        // get an expiry and a last-used time. Existing administrators keep the power they had: administrator.
+        // Existing keys: scope write becomes administrator, read becomes auditor; they keep never expiring
+        // (an upgrade does not silently schedule an outage of running scripts); the console shows "never".
+        """
+        ALTER TABLE admin_users ADD COLUMN role TEXT NOT NULL DEFAULT 'auditor';
+        UPDATE admin_users SET role = 'administrator';
+        ALTER TABLE api_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'auditor';
+        UPDATE api_keys SET role = CASE scope WHEN 'write' THEN 'administrator' ELSE 'auditor' END;
+        ALTER TABLE api_keys DROP COLUMN scope;
+        ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
+        ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+        """,
     ];
 }

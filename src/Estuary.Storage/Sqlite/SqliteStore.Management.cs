@@ -146,8 +146,8 @@ public sealed partial class SqliteStore : IManagementStore
         {
             return await WriteAsync((connection, transaction) =>
             {
-                Execute(connection, transaction, "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp) VALUES ($a, $b, 0, NULL, $c, $d, $e)",
-                    admin.Username, admin.PasswordHash, admin.CreatedAt.ToUnixTimeMilliseconds(), admin.Enabled ? 1 : 0, admin.SecurityStamp);
+                Execute(connection, transaction, "INSERT INTO admin_users (username, password_hash, failed_logins, locked_until, created_at, enabled, security_stamp, role) VALUES ($a, $b, 0, NULL, $c, $d, $e, $f)",
+                    admin.Username, admin.PasswordHash, admin.CreatedAt.ToUnixTimeMilliseconds(), admin.Enabled ? 1 : 0, admin.SecurityStamp, AdminRoles.Name(admin.Role));
                 InsertAudit(connection, transaction, audit);
                 return true;
             });
@@ -161,8 +161,9 @@ public sealed partial class SqliteStore : IManagementStore
     public Task InsertApiKeyAsync(ApiKeyRecord key, AuditEvent audit, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
         {
-            Execute(connection, transaction, "INSERT INTO api_keys (id, name, scope, secret_hash, created_at, created_by) VALUES ($a, $b, $c, $d, $e, $f)",
-                key.Id, key.Name, key.Scope, key.SecretHash, key.CreatedAt.ToUnixTimeMilliseconds(), key.CreatedBy);
+            Execute(connection, transaction, "INSERT INTO api_keys (id, name, role, secret_hash, created_at, created_by, expires_at, last_used_at) VALUES ($a, $b, $c, $d, $e, $f, $g, $h)",
+                key.Id, key.Name, AdminRoles.Name(key.Role), key.SecretHash, key.CreatedAt.ToUnixTimeMilliseconds(), key.CreatedBy,
+                key.ExpiresAt?.ToUnixTimeMilliseconds(), key.LastUsedAt?.ToUnixTimeMilliseconds());
             InsertAudit(connection, transaction, audit);
             return true;
         });
@@ -178,6 +179,11 @@ public sealed partial class SqliteStore : IManagementStore
 
     public Task<bool> DeleteApiKeyAsync(string id, AuditEvent audit, CancellationToken cancellationToken) =>
         ChangeAsync("DELETE FROM api_keys WHERE id = $a", audit, id);
+
+    public Task RecordApiKeyUseAsync(string id, DateTimeOffset usedAt, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction) => Execute(connection, transaction,
+            "UPDATE api_keys SET last_used_at = $b WHERE id = $a AND (last_used_at IS NULL OR last_used_at < $c)",
+            id, usedAt.ToUnixTimeMilliseconds(), staleBefore.ToUnixTimeMilliseconds()));
 
     public async Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken)
     {
@@ -336,7 +342,7 @@ public sealed partial class SqliteStore : IManagementStore
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, name, scope, secret_hash, created_at, created_by FROM api_keys {where} ORDER BY created_at";
+        command.CommandText = $"SELECT id, name, role, secret_hash, created_at, created_by, expires_at, last_used_at FROM api_keys {where} ORDER BY created_at";
         if (id is not null)
         {
             command.Parameters.AddWithValue("$a", id);
@@ -350,10 +356,12 @@ public sealed partial class SqliteStore : IManagementStore
             {
                 Id = reader.GetString(0),
                 Name = reader.GetString(1),
-                Scope = reader.GetString(2),
+                Role = AdminRoles.FromStored(reader.GetString(2)),
                 SecretHash = reader.GetString(3),
                 CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
                 CreatedBy = reader.GetString(5),
+                ExpiresAt = reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                LastUsedAt = reader.IsDBNull(7) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
             });
         }
 

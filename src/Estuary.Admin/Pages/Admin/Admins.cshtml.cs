@@ -6,7 +6,7 @@ namespace Estuary.Admin.Pages.Admin;
 
 /// <summary>
 /// Console administrators: create (a chosen password with a strength check, or a generated one shown once),
-/// disable/enable (not yourself, never the last one), new password. Disabling and a new password ask first:
+/// disable/enable (not yourself, never the last one), role, new password. Disabling and a new password ask first:
 /// both end that administrator's sessions. Every change is audited; every POST redirects (post/redirect/get).
 /// </summary>
 public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : PageModel
@@ -64,9 +64,11 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
         }
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password)
+    public async Task<IActionResult> OnPostCreateAsync(string? username, string? password, string? role)
     {
-        var (created, problem) = await admins.CreateAsync(username ?? "", password, AdminActor.Of(User), HttpContext.RequestAborted);
+        var (created, problem) = AdminRoles.TryParse(role, out var parsed)
+            ? await admins.CreateAsync(username ?? "", password, parsed, AdminActor.Of(User), HttpContext.RequestAborted)
+            : (null, $"role must be one of {string.Join(", ", AdminRoles.Names)}");
         if (created is null)
         {
             // The typed user name is kept; a typed password never leaves this request.
@@ -85,6 +87,11 @@ public sealed class AdminsModel(AdminUserService admins, TimeProvider time) : Pa
         Done(await admins.SetEnabledAsync(username, enabled, AdminActor.Of(User), Self, HttpContext.RequestAborted) is { } problem
             ? ConsoleFlash.Failed(problem)
             : ConsoleFlash.Done($"Administrator '{username}' {(enabled ? "enabled" : "disabled")}."));
+
+    public async Task<IActionResult> OnPostRoleAsync(string username, string? role) =>
+        Done(await admins.SetRoleAsync(username, role ?? "", AdminActor.Of(User), HttpContext.RequestAborted) is { } problem
+            ? ConsoleFlash.Failed(problem)
+            : ConsoleFlash.Done($"Administrator '{username}' has the role {role}."));
 
     public async Task<IActionResult> OnPostResetAsync(string username, string? password)
     {

@@ -5,11 +5,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Estuary.Admin.Pages.Admin;
 
 /// <summary>
-/// Create (the key shown once, after the redirect) and delete REST API keys; delete asks first, since scripts
-/// using the key fail at once. Every POST redirects (post/redirect/get).
+/// Create (the key shown once, after the redirect, with a role and a lifetime) and delete REST API keys; the list
+/// shows expiry and last use. Delete asks first, since scripts using the key fail at once. Every POST redirects
+/// (post/redirect/get).
 /// </summary>
-public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
+public sealed class ApiKeysModel(ApiKeyService keys, TimeProvider time) : PageModel
 {
+    public DateTimeOffset Now => time.GetUtcNow();
+
     public IReadOnlyList<ApiKeyRecord> Keys { get; private set; } = [];
 
     public ConsoleFlash? Flash { get; private set; }
@@ -41,11 +44,11 @@ public sealed class ApiKeysModel(ApiKeyService keys) : PageModel
         }
     }
 
-    public async Task<IActionResult> OnPostCreateAsync(string? name, string? scope)
+    public async Task<IActionResult> OnPostCreateAsync(string? name, string? role, int? days)
     {
-        var (key, problem) = await keys.CreateAsync(name ?? "", scope ?? "", AdminActor.Of(User), HttpContext.RequestAborted);
+        var (key, _, problem) = await keys.CreateAsync(name ?? "", role, days, AdminActor.Of(User), HttpContext.RequestAborted);
         return Done(key is null
-            ? ConsoleFlash.Failed(problem ?? "not created", new Dictionary<string, string> { ["name"] = name ?? "", ["scope"] = scope ?? "" })
+            ? ConsoleFlash.Failed(problem ?? "not created", new Dictionary<string, string> { ["name"] = name ?? "", ["role"] = role ?? "", ["days"] = days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "" })
             : new ConsoleFlash { Message = $"API key '{name?.Trim()}' created.", Secret = new OneTimeSecret("key", "New key", key) });
     }
 
