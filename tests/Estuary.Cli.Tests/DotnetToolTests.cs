@@ -9,6 +9,8 @@ namespace Estuary.Cli.Tests;
 /// The client as a dotnet tool (packaging/build-tool.sh): packed, installed from a local folder with
 /// `dotnet tool install`, and run against a real server.
 /// </summary>
+// One at a time: both run dotnet publish/pack on src/Estuary.Cli, which share its obj/ folder.
+[Collection("Packaging")]
 public sealed class DotnetToolTests(EstuaryTestServer server) : IClassFixture<EstuaryTestServer>
 {
     [Fact]

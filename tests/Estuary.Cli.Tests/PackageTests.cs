@@ -13,6 +13,8 @@ namespace Estuary.Cli.Tests;
 /// The Debian package (packaging/build-deb.sh): what it holds, and, as root, installed with dpkg, the server run
 /// as the estuary user with the unit's own command line, an enrollment, and removal keeping the CA and database.
 /// </summary>
+// One at a time: both run dotnet publish/pack on src/Estuary.Cli, which share its obj/ folder.
+[Collection("Packaging")]
 public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<DebianPackageFixture>
 {
     private const string DataDir = "/var/lib/estuary";
