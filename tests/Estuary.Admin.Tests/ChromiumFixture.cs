@@ -29,8 +29,19 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile. The test server's certificate chains to a root the browser does not hold.</summary>
-    public Task<IBrowserContext> NewContextAsync() =>
-        Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+    /// <summary>
+    /// A new browser context. CI runs every test assembly at once on two cores, where a login (600,000 PBKDF2
+    /// iterations) and a page load can take longer than Playwright's defaults (30 s per action, 5 s per
+    /// expectation): these are waits for something to happen, not limits on how fast it happens.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        Assertions.SetDefaultExpectTimeout(20_000);
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
+    }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });

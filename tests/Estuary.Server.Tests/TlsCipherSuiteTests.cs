@@ -35,7 +35,7 @@ public sealed class TlsCipherSuiteTests
     {
         var server = EstuaryTestServer.With(new Dictionary<string, string?> { ["Estuary:TlsCipherSuites"] = "weak" });
         var error = await Assert.ThrowsAnyAsync<Exception>(server.InitializeAsync);
-        Assert.Contains("must be aead or runtime", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Estuary:TlsCipherSuites: \"weak\" is not aead or runtime", error.Message, StringComparison.Ordinal);
         await server.DisposeAsync();
     }
 
