@@ -41,7 +41,17 @@ export ESTUARY_LIBEST_CLIENT
 
 bash .ci/preflight
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet build Estuary.slnx -c Release -warnaserror 2>&1 | tail -3
+# The build's summary only, unless it fails: then every error line (a restore that cannot reach NuGet, a
+# warning made an error), once each, so that CI's log says why.
+build_log=$(mktemp)
+if ! dotnet build Estuary.slnx -c Release -warnaserror >"$build_log" 2>&1; then
+  grep -E ': (error|warning) ' "$build_log" | sort -u | head -40 >&2
+  echo "test.sh: the build failed (above)" >&2
+  rm -f "$build_log"
+  exit 1
+fi
+tail -3 "$build_log"
+rm -f "$build_log"
 dotnet format Estuary.slnx --verify-no-changes --no-restore
 log=$(mktemp)
 set +e

@@ -22,25 +22,7 @@ internal static class EnrollCommand
             output.Prepare(result.GetValue(enrollment.Force));
             var connection = common.Build(result);
             using var client = new EstClient(connection);
-            var pending = PendingEnrollment.Find(output.Dir);
-            CsrAttributesInfo? attributes = null;
-            AsymmetricAlgorithm key;
-            byte[] csr;
-            if (pending is not null)
-            {
-                // RFC 7030 §4.2.3: repeat the same request, with the same key.
-                pending.CheckSameAs("enroll", connection, subject);
-                key = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
-                csr = pending.Csr;
-                console.Say($"Repeating the request kept in {pending.Folder} since {pending.Record.CreatedAt:u}");
-            }
-            else
-            {
-                attributes = result.GetValue(enrollment.NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
-                key = enrollment.ChooseKey(result, attributes).Generate();
-                csr = enrollment.BuildCsr(result, key, attributes);
-            }
-
+            var (key, csr, attributes, pending) = await enrollment.KeyAndRequestAsync(result, "enroll", connection, subject, output, client, console, cancellationToken);
             using (key)
             {
                 // The chain first: once the certificate is issued, nothing but writing it may remain.

@@ -121,7 +121,29 @@ internal sealed class EnrollmentOptions
         }
     }
 
+    /// <summary>
+    /// The key and CSR of this run: those kept by an earlier run that is still pending — RFC 7030 §4.2.3: the
+    /// client repeats the same request, so a re-run collects what was approved — or new ones, shaped by csrattrs.
+    /// </summary>
+    public async Task<KeyAndRequest> KeyAndRequestAsync(ParseResult result, string operation, EstClientOptions connection, X500DistinguishedName subject, OutputFiles output, EstClient client, ClientConsole console, CancellationToken cancellationToken)
+    {
+        if (PendingEnrollment.Find(output.Dir) is { } pending)
+        {
+            pending.CheckSameAs(operation, connection, subject);
+            var kept = Pkcs12.LoadKey(pending.KeyPkcs8 ?? throw new CliUsageException($"{pending.Folder} lacks key.pem; move that folder away to start a new request"));
+            console.Say($"Repeating the request kept in {pending.Folder} since {pending.Record.CreatedAt:u}");
+            return new KeyAndRequest(kept, pending.Csr, null, pending);
+        }
+
+        var attributes = result.GetValue(NoCsrAttrs) ? null : await client.GetCsrAttributesAsync(cancellationToken);
+        var key = ChooseKey(result, attributes).Generate();
+        return new KeyAndRequest(key, BuildCsr(result, key, attributes), attributes, null);
+    }
+
     /// <summary>The files this enrollment writes, from --out-dir, --p12 and the PKCS#12 password.</summary>
     public OutputFiles Outputs(ParseResult result) =>
         new(result.GetValue(OutDir)!, result.GetValue(P12), result.GetValue(P12Password) ?? Environment.GetEnvironmentVariable(P12PasswordVariable));
 }
+
+/// <summary>A run's key and CSR, the csrattrs answer they were built from (none when repeated) and the kept request, if repeated.</summary>
+internal sealed record KeyAndRequest(AsymmetricAlgorithm Key, byte[] Csr, CsrAttributesInfo? Attributes, PendingEnrollment? Pending);
