@@ -161,7 +161,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", json.RootElement.GetProperty("admin").GetProperty("password").GetString()!);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/");
+        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     private async Task WaitForPendingAsync(string subject, Task<(int ExitCode, string Output)> client)

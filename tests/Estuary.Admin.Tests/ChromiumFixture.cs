@@ -30,7 +30,8 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     /// <summary>A fresh browser profile. The test server's certificate chains to a root the browser does not hold.</summary>
     /// <summary>
-    /// A new browser context. CI runs every test assembly at once on two cores, where a login (600,000 PBKDF2
+    /// A new browser context. (Tests wait for a redirect with WaitUntilState.Commit: waiting for the "load" event
+    /// after a POST's redirect could hang although the page was there, seen twice under full runs.) CI runs every test assembly at once on two cores, where a login (600,000 PBKDF2
     /// iterations) and a page load can take longer than Playwright's defaults (30 s per action, 5 s per
     /// expectation): these are waits for something to happen, not limits on how fast it happens.
     /// </summary>

@@ -196,7 +196,7 @@ public sealed class ConsoleFormTests(ChromiumFixture chromium) : IClassFixture<C
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", await ConsoleClient.AdminPasswordAsync(_server));
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/");
+        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
         return page;
     }
 }
