@@ -154,15 +154,7 @@ public sealed class ApprovalConsoleTests(ChromiumFixture chromium) : IClassFixtu
         Assert.Contains("duplicate request", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    private async Task LogInAsync(IPage page)
-    {
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_server.DataDir, "initial-credentials.json")));
-        await page.GotoAsync(Url("/admin/login"));
-        await page.FillAsync("#username", "admin");
-        await page.FillAsync("#password", json.RootElement.GetProperty("admin").GetProperty("password").GetString()!);
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
-    }
+    private Task LogInAsync(IPage page) => ChromiumFixture.LogInAsync(page, _server);
 
     private async Task WaitForPendingAsync(string subject, Task<(int ExitCode, string Output)> client)
     {

@@ -30,8 +30,7 @@ public sealed class ChromiumFixture : IAsyncLifetime
 
     /// <summary>A fresh browser profile. The test server's certificate chains to a root the browser does not hold.</summary>
     /// <summary>
-    /// A new browser context. (Tests wait for a redirect with WaitUntilState.Commit: waiting for the "load" event
-    /// after a POST's redirect could hang although the page was there, seen twice under full runs.) CI runs every test assembly at once on two cores, where a login (600,000 PBKDF2
+    /// A new browser context. CI runs every test assembly at once on two cores, where a login (600,000 PBKDF2
     /// iterations) and a page load can take longer than Playwright's defaults (30 s per action, 5 s per
     /// expectation): these are waits for something to happen, not limits on how fast it happens.
     /// </summary>
@@ -42,6 +41,19 @@ public sealed class ChromiumFixture : IAsyncLifetime
         context.SetDefaultTimeout(90_000);
         context.SetDefaultNavigationTimeout(90_000);
         return context;
+    }
+
+    /// <summary>
+    /// Logs the first-run administrator in and waits for the redirect to the dashboard to commit (waiting for its
+    /// "load" event could hang with the page already there, seen under full runs).
+    /// </summary>
+    public static async Task LogInAsync(IPage page, EstuaryTestServer server)
+    {
+        await page.GotoAsync(server.AdminUrl("/admin/login"));
+        await page.FillAsync("#username", "admin");
+        await page.FillAsync("#password", await ConsoleClient.AdminPasswordAsync(server));
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>

@@ -149,11 +149,7 @@ public sealed class ConsoleAsksFirstTests(ChromiumFixture chromium) : IClassFixt
     {
         var context = await chromium.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync(_server.AdminUrl("/admin/login"));
-        await page.FillAsync("#username", "admin");
-        await page.FillAsync("#password", await ConsoleClient.AdminPasswordAsync(_server));
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
+        await ChromiumFixture.LogInAsync(page, _server);
         return page;
     }
 }
