@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 # libstrongswan-standard-plugins holds pki's openssl plugin (ECDSA keys, TLS); an install without
 # recommends leaves it out, so it is named here rather than left to apt's defaults.
-packages=(openssl curl strongswan-pki libstrongswan-standard-plugins default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium postgresql)
+packages=(openssl curl strongswan-pki libstrongswan-standard-plugins default-jdk-headless libbcprov-java libbcpkix-java libbcutil-java libbctls-java softhsm2 chromium postgresql libcoap3-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -38,6 +38,14 @@ if [ -z "${ESTUARY_LIBEST_CLIENT:-}" ]; then
   fi
 fi
 export ESTUARY_LIBEST_CLIENT
+
+# The independent post-quantum verifiers (@noble/post-quantum and friends, tests/node/README.md), pinned by
+# tests/node/package-lock.json and installed from the npm registry with the machine's Node.js.
+command -v npm >/dev/null || { echo "test.sh: npm (Node.js >= 20.19) not found; the post-quantum tests verify with Node" >&2; exit 2; }
+if ! (cd tests/node && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  echo "test.sh: npm ci in tests/node failed (the npm registry must be reachable)" >&2
+  exit 2
+fi
 
 bash .ci/preflight
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

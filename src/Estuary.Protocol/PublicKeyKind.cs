@@ -8,8 +8,20 @@ public sealed record PublicKeyKind(string AlgorithmOid, string? CurveOid, int Ke
     {
         Asn1.Oids.EcPublicKey => CurveName(CurveOid),
         Asn1.Oids.RsaEncryption => $"RSA-{KeySizeBits}",
+        Asn1.Oids.MlDsa44 => "ML-DSA-44",
+        Asn1.Oids.MlDsa65 => "ML-DSA-65",
+        Asn1.Oids.MlDsa87 => "ML-DSA-87",
+        Asn1.Oids.MlKem512 => "ML-KEM-512",
+        Asn1.Oids.MlKem768 => "ML-KEM-768",
+        Asn1.Oids.MlKem1024 => "ML-KEM-1024",
         _ => AlgorithmOid,
     };
+
+    /// <summary>ML-DSA (RFC 9881): signs, so it can sign its own CSR.</summary>
+    public bool IsMlDsa => AlgorithmOid is Asn1.Oids.MlDsa44 or Asn1.Oids.MlDsa65 or Asn1.Oids.MlDsa87;
+
+    /// <summary>ML-KEM (RFC 9935): cannot sign, so it never arrives in a CSR of its own; only serverkeygen makes one.</summary>
+    public bool IsMlKem => AlgorithmOid is Asn1.Oids.MlKem512 or Asn1.Oids.MlKem768 or Asn1.Oids.MlKem1024;
 
     public bool IsEc => AlgorithmOid == Asn1.Oids.EcPublicKey;
 

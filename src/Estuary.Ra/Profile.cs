@@ -152,6 +152,10 @@ public sealed partial class Profile
         try
         {
             serverKeyAlgorithm = Ca.KeyAlgorithm.Parse(options.ServerKeyAlgorithm);
+            if (serverKeyAlgorithm.IsPostQuantum)
+            {
+                throw new ArgumentException($"{serverKeyAlgorithm.Name} server-generated keys are not supported yet");
+            }
         }
         catch (ArgumentException e)
         {

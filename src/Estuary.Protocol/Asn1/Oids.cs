@@ -11,6 +11,15 @@ public static class Oids
     public const string ChallengePassword = "1.2.840.113549.1.9.7";
     public const string ExtensionRequest = "1.2.840.113549.1.9.14";
 
+    // RFC 9881 (ML-DSA in X.509, FIPS 204) and RFC 9935 (ML-KEM in X.509, FIPS 203): one OID names both the
+    // public key and, for ML-DSA, the signature algorithm; parameters are always absent.
+    public const string MlDsa44 = "2.16.840.1.101.3.4.3.17";
+    public const string MlDsa65 = "2.16.840.1.101.3.4.3.18";
+    public const string MlDsa87 = "2.16.840.1.101.3.4.3.19";
+    public const string MlKem512 = "2.16.840.1.101.3.4.4.1";
+    public const string MlKem768 = "2.16.840.1.101.3.4.4.2";
+    public const string MlKem1024 = "2.16.840.1.101.3.4.4.3";
+
     // RFC 5480 / RFC 3279 public keys and curves
     public const string EcPublicKey = "1.2.840.10045.2.1";
     public const string RsaEncryption = "1.2.840.113549.1.1.1";

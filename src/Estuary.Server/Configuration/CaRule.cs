@@ -46,7 +46,10 @@ internal sealed class CaRule : IConfigurationRule
     {
         try
         {
-            KeyAlgorithm.Parse(value);
+            if (KeyAlgorithm.Parse(value).IsPostQuantum)
+            {
+                context.Add(key, value, "is a post-quantum key type, which this CA key setting does not take: use P-256, P-384, P-521, RSA-2048, RSA-3072 or RSA-4096");
+            }
         }
         catch (ArgumentException)
         {
