@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Enrollment throughput of a real `estuary serve` on this machine (see docs/BENCHMARKS.md).
 #   bench/run-load.sh [sqlite|postgres] [P-256|RSA-2048]
-# Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls"),
+# Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls";
+# also "resume": a new connection per enrollment with the client offering its last TLS session), TLS (1.2 or 1.3 for
+# the .NET load generator's modes; both offered when unset), OPENSSL_CONF_MODE (shipped: the server runs with
+# OPENSSL_CONF=src/Estuary.Server/openssl-aead.cnf as the packaged unit does; system: without it, so the AEAD policy
+# is set per connection),
 # WARMUP seconds before anything is timed (15: long enough for tiered JIT to finish recompiling),
 # PERF=1 to sample the server with `perf record` during the first run of each mode and print where its
 # CPU went (by shared object: libcrypto, JIT-compiled .NET code, kernel, SQLite, ...).
@@ -32,6 +36,11 @@ dotnet build -c Release "$root/src/Estuary.Cli" -v q -nologo >/dev/null
 dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
 LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.Load.dll")
 
+case "${OPENSSL_CONF_MODE:-shipped}" in
+  shipped) export OPENSSL_CONF="$root/src/Estuary.Server/openssl-aead.cnf" ;;
+  system) unset OPENSSL_CONF ;;
+  *) echo "OPENSSL_CONF_MODE must be shipped or system" >&2; exit 2 ;;
+esac
 export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
 # perf resolves JIT-compiled frames through /tmp/perf-PID.map.
 [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
@@ -64,7 +73,7 @@ wrk -t2 -c"$CONCURRENCY" -d"${WARMUP:-15}s" -s "$root/bench/wrk-enroll.lua" "$ur
 
 cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "store=$STORE ca=$CA runs=$RUNS duration=${DURATION}s concurrency=$CONCURRENCY cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "store=$STORE ca=$CA runs=$RUNS duration=${DURATION}s concurrency=$CONCURRENCY tls=${TLS:-any} openssl_conf=${OPENSSL_CONF_MODE:-shipped} ($(grep -o 'TLS suites .*' "$work/server.log")) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in $MODES; do
   : >"$work/$mode.results"
   for run in $(seq 1 "$RUNS"); do
@@ -87,6 +96,7 @@ for mode in $MODES; do
       line="mode=keepalive run=$run ok=$((requests - non2xx)) failed=$((non2xx + errors)) rate=$rate/s p50=$p50 p99=$p99 server_cpu_ms_per_enrollment=$cpu_ms"
     else
       args=(run --mode "$mode" --url "$url" --root "$work/data/root-ca.pem" --concurrency "$CONCURRENCY" --seconds "$DURATION" --server-pid "$server_pid")
+      [ -n "${TLS:-}" ] && args+=(--tls "$TLS")
       if [ "$mode" = mtls ]; then args+=(--csrs "$work/renew.txt" --client-dir "$work/clients"); else args+=(--csrs "$work/csrs.txt" --user est --password "$password"); fi
       line="$("${LOAD[@]}" "${args[@]}" | head -1) run=$run"
     fi

@@ -55,6 +55,8 @@ install -m 0755 "$publish/estuary" "$pkg/usr/lib/estuary/estuary"
 for lib in "$publish"/*.so; do
   install -m 0644 "$lib" "$pkg/usr/lib/estuary/"
 done
+# The unit points OPENSSL_CONF here: the AEAD cipher list from OpenSSL itself, so .NET caches the TLS context.
+install -m 0644 "$publish/openssl-aead.cnf" "$pkg/usr/lib/estuary/openssl-aead.cnf"
 ln -s ../lib/estuary/estuary "$pkg/usr/bin/estuary"
 
 install -m 0644 "$here/deb/estuary.service" "$root/docs/systemd/estuary-renew.service" "$root/docs/systemd/estuary-renew.timer" \

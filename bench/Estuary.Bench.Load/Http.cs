@@ -16,6 +16,14 @@ internal static class Http
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         };
         handler.SslOptions.CertificateChainPolicy = policy;
+        // --tls 1.2 or 1.3 pins the version (the handshake costs differ); without it the client offers both.
+        handler.SslOptions.EnabledSslProtocols = options.Get("tls", "any") switch
+        {
+            "1.2" => System.Security.Authentication.SslProtocols.Tls12,
+            "1.3" => System.Security.Authentication.SslProtocols.Tls13,
+            "any" => System.Security.Authentication.SslProtocols.None,
+            var other => throw new ArgumentException($"--tls {other}: use 1.2 or 1.3"),
+        };
         if (clientCertificate is not null)
         {
             handler.SslOptions.ClientCertificates = [clientCertificate];

@@ -3,8 +3,8 @@ using Estuary.Bench.Load;
 // Enrollment load generator (see docs/BENCHMARKS.md):
 //   gen-csrs --out FILE --count N [--subject CN=...] [--rsa]    pre-generate distinct CSRs (outside any timed run)
 //   enroll-client --url EST_URL --root ROOT.pem --user U --password P --out-dir DIR --count N
-//   run --mode keepalive|handshake|mtls --url EST_URL --root ROOT.pem --csrs FILE [--user U --password P]
-//       [--client-dir DIR] --concurrency C --seconds S [--server-pid PID]
+//   run --mode keepalive|handshake|resume|mtls --url EST_URL --root ROOT.pem --csrs FILE [--user U --password P]
+//       [--client-dir DIR] [--tls 1.2|1.3] --concurrency C --seconds S [--server-pid PID]
 var options = Arguments.Parse(args.Skip(1));
 return args.FirstOrDefault() switch
 {

@@ -210,7 +210,7 @@ public static class EstuaryServer
                 ClientCertificateMode = ClientCertificateMode.AllowCertificate,
                 ClientCertificateValidation = (_, _, _) => true,
                 CheckCertificateRevocation = false,
-                OnAuthenticate = options.RestrictCipherSuites ? (_, ssl) => ssl.CipherSuitesPolicy = TlsPolicy.CipherSuites : null,
+                OnAuthenticate = TlsPolicy.PerConnection(options) ? (_, ssl) => ssl.CipherSuitesPolicy = TlsPolicy.CipherSuites : null,
             });
         }
 
@@ -253,6 +253,7 @@ public static class EstuaryServer
         console.WriteLine($"  root SHA-256   {TrustFingerprint.Of(material.Root)}");
         console.WriteLine("                 (estuary cacerts --trust-fingerprint takes it as printed)");
         console.WriteLine($"  TLS names      {string.Join(", ", TlsNames(material.TlsCertificate))}");
+        console.WriteLine($"  TLS suites     {TlsPolicy.Describe(options)}");
         console.WriteLine($"  issuing CA     {material.Issuing.Certificate.Subject}, valid until {material.Issuing.Certificate.NotAfter:yyyy-MM-dd}");
         console.WriteLine($"  key passphrase {material.PassphraseSource}");
         console.WriteLine($"  database       {storage.Describe(options.DataDir)}");

@@ -33,6 +33,7 @@ public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<D
         Assert.Equal("-rwxr-xr-x", entries["/usr/lib/estuary/estuary"].Mode);
         Assert.Equal("../lib/estuary/estuary", entries["/usr/bin/estuary"].LinkTarget);
         Assert.Contains("/usr/lib/estuary/libe_sqlite3.so", entries.Keys);
+        Assert.Equal("-rw-r--r--", entries["/usr/lib/estuary/openssl-aead.cnf"].Mode);
         Assert.Contains("/lib/systemd/system/estuary.service", entries.Keys);
         Assert.Contains("/lib/systemd/system/estuary-renew.service", entries.Keys);
         Assert.Contains("/lib/systemd/system/estuary-renew.timer", entries.Keys);
@@ -89,8 +90,10 @@ public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<D
                 await Run("systemd-analyze", $"verify {UnitPath} /lib/systemd/system/estuary-renew.service /lib/systemd/system/estuary-renew.timer");
             }
 
-            await using (var server = await InstalledServer.StartAsync(await ExecStartAsync()))
+            await using (var server = await InstalledServer.StartAsync(await ExecStartAsync(), await UnitEnvironmentAsync()))
             {
+                // The unit's OPENSSL_CONF gives the AEAD list from OpenSSL itself: one cached TLS context.
+                Assert.Contains("TLS suites     aead (from the OpenSSL configuration", server.Output, StringComparison.Ordinal);
                 using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDir, "initial-credentials.json")));
                 var est = credentials.RootElement.GetProperty("est");
                 using var issued = new TempDir();
@@ -136,6 +139,12 @@ public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<D
             await RemoveEverything();
         }
     }
+
+    /// <summary>The unit's Environment= assignments (one NAME=value each, no quoting).</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> UnitEnvironmentAsync() =>
+        (await File.ReadAllLinesAsync(UnitPath)).Where(l => l.StartsWith("Environment=", StringComparison.Ordinal))
+            .Select(l => l["Environment=".Length..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
 
     /// <summary>The unit's ExecStart, split into words (it has no quoting).</summary>
     private static async Task<string[]> ExecStartAsync() =>
@@ -223,7 +232,7 @@ public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<D
             }
         }
 
-        public static async Task<InstalledServer> StartAsync(string[] execStart)
+        public static async Task<InstalledServer> StartAsync(string[] execStart, IReadOnlyDictionary<string, string> unitEnvironment)
         {
             var port = FreePort();
             int adminPort;
@@ -255,6 +264,10 @@ public sealed class PackageTests(DebianPackageFixture package) : IClassFixture<D
             start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
             start.Environment["HOME"] = DataDir;
             start.Environment["USER"] = "estuary";
+            foreach (var (name, value) in unitEnvironment)
+            {
+                start.Environment[name] = value;
+            }
 
             var server = new InstalledServer(new Process { StartInfo = start }, port);
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
