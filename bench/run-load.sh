@@ -24,10 +24,27 @@ port=$((20000 + RANDOM % 20000))
 pgport=$((port + 1))
 adminport=$((port + 2))
 server_pid=""
+keep=0
+# A load run also proves the server survived it: checked after every run; at the end it is stopped with SIGTERM and
+# must exit 0. When it dies or fails to stop cleanly, its log, exit status and any crash dump stay in $work.
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    status=0; wait "$server_pid" || status=$?
+    if [ "$status" = 0 ]; then echo "server: survived the load and stopped cleanly (SIGTERM, exit 0)"; else echo "server: exit $status on SIGTERM (log kept in $work)"; keep=1; fi
+  fi
   if [ -f "$work/pg/postmaster.pid" ]; then as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m immediate -w stop >/dev/null || true; fi
-  rm -rf "$work"
+  if [ "$keep" = 1 ]; then echo "kept: $work (server.log, exit status, crash dumps)"; else rm -rf "$work"; fi
+}
+alive() {  # alive WHEN: exits 1, keeping the evidence, when the server is gone
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    status=0; wait "$server_pid" || status=$?
+    echo "server: GONE $1 (exit status $status; signal $((status > 128 ? status - 128 : 0)))" >&2
+    tail -20 "$work/server.log" >&2
+    # The kernel's word, if it killed the process (the OOM killer leaves nothing in the server's own log).
+    dmesg 2>/dev/null | grep -i -E "out of memory|killed process" | tail -3 >&2 || true
+    keep=1; server_pid=""; exit 1
+  fi
 }
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 trap cleanup EXIT
@@ -41,6 +58,9 @@ case "${OPENSSL_CONF_MODE:-shipped}" in
   system) unset OPENSSL_CONF ;;
   *) echo "OPENSSL_CONF_MODE must be shipped or system" >&2; exit 2 ;;
 esac
+# A crash leaves a dump (createdump, full heap) and a JSON crash report beside the log instead of vanishing.
+ulimit -c unlimited 2>/dev/null || true
+export DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=2 DOTNET_DbgMiniDumpName="$work/estuary-%p.dmp" DOTNET_EnableCrashReport=1
 export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
 # perf resolves JIT-compiled frames through /tmp/perf-PID.map.
 [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
@@ -102,6 +122,7 @@ for mode in $MODES; do
     fi
     echo "$line"
     echo "$line" >>"$work/$mode.results"
+    alive "after $mode run $run"
     if [ -n "$perf_pid" ]; then
       wait "$perf_pid" || true
       echo "$mode: server CPU by shared object (perf, run 1)"
@@ -112,3 +133,4 @@ for mode in $MODES; do
     printf '%s median %s=%s\n' "$mode" "$key" "$(grep -o "$key=[0-9.]*" "$work/$mode.results" | cut -d= -f2 | median)"
   done
 done
+echo "server: alive after all runs, RSS $(awk '/VmRSS/ { print $2 " " $3 }' "/proc/$server_pid/status")"
