@@ -3,7 +3,7 @@
 # against a throwaway cluster on loopback TCP (as the nodes connect), the schema applied by `estuary db migrate`.
 #   bench/shared-limits.sh            (about 40 s: four 5 s runs at 1 and 16 clients, one 10 s overshoot run)
 # Environment: DURATION seconds per run (5), CLIENTS (16).
-# What one transaction is:
+# What one transaction is (keys as the server makes them, with / for : because pgbench reads :name as a variable):
 #   take-two   estuary_take_tokens over an address and an account bucket (an EST request with HTTP Basic), random keys
 #   take-hot   the same, every client on ONE account (all nodes' requests for one busy account: one row, locked in turn)
 #   login-ok   the lockout check plus the DELETE of a success (what a successful Basic login adds)
@@ -21,7 +21,7 @@ cleanup() {
   if [ -f "$work/pg/postmaster.pid" ]; then as_postgres "$bin/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null || true; fi
   rm -rf "$work"
 }
-trap cleanup EXIT
+trap '[ -s "$work/pgbench.err" ] && cat "$work/pgbench.err" >&2; cleanup' EXIT
 
 dotnet build -c Release "$root/src/Estuary.Cli" -v q -nologo >/dev/null
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
@@ -33,29 +33,27 @@ dotnet "$root/src/Estuary.Cli/bin/Release/net10.0/estuary.dll" db migrate --prov
 
 cat >"$work/take-two.sql" <<'SQL'
 \set n random(1, 100000)
-SELECT estuary_take_tokens(ARRAY['est-address:10.0.' || :n, 'est-account:device-' || :n],
-  ARRAY[interval '5 ms', interval '10 ms'], ARRAY[interval '1995 ms', interval '1990 ms']);
+SELECT estuary_take_tokens(ARRAY['est-address/10.0.' || (:n)::text, 'est-account/device-' || (:n)::text], ARRAY[interval '5 ms', interval '10 ms'], ARRAY[interval '1995 ms', interval '1990 ms']);
 SQL
 cat >"$work/take-hot.sql" <<'SQL'
 \set n random(1, 100000)
-SELECT estuary_take_tokens(ARRAY['est-address:10.0.' || :n, 'est-account:busy'],
-  ARRAY[interval '5 ms', interval '10 ms'], ARRAY[interval '1995 ms', interval '1990 ms']);
+SELECT estuary_take_tokens(ARRAY['est-address/10.0.' || (:n)::text, 'est-account/busy'], ARRAY[interval '5 ms', interval '10 ms'], ARRAY[interval '1995 ms', interval '1990 ms']);
 SQL
 cat >"$work/login-ok.sql" <<'SQL'
 \set n random(1, 100000)
-SELECT locked_until - now() FROM login_failures WHERE username = 'device-' || :n AND address = '10.0.0.1' AND locked_until > now();
-DELETE FROM login_failures WHERE username = 'device-' || :n AND address = '10.0.0.1';
+SELECT locked_until - now() FROM login_failures WHERE username = 'device-' || (:n)::text AND address = '10.0.0.1' AND locked_until > now();
+DELETE FROM login_failures WHERE username = 'device-' || (:n)::text AND address = '10.0.0.1';
 SQL
 cat >"$work/overshoot.sql" <<'SQL'
-SELECT estuary_take_tokens(ARRAY['est-account:hammered'], ARRAY[interval '10 ms'], ARRAY[interval '1990 ms']) IS NULL AS ok \gset
+SELECT estuary_take_tokens(ARRAY['est-account/hammered'], ARRAY[interval '10 ms'], ARRAY[interval '1990 ms']) IS NULL AS ok \gset
 \if :ok
 UPDATE allowed SET n = n + 1;
 \endif
 SQL
 
 pg=(-h 127.0.0.1 -p "$pgport" -U postgres postgres)
-run() { # script clients
-  as_postgres "$bin/pgbench" -n -M prepared -f "$work/$1.sql" -c "$2" -j 2 -T "$DURATION" "${pg[@]}" 2>&1 |
+run() { # script clients (pgbench errors: the script stops and prints them)
+  as_postgres "$bin/pgbench" -n -M prepared -f "$work/$1.sql" -c "$2" -j 2 -T "$DURATION" "${pg[@]}" 2>"$work/pgbench.err" |
     awk -v s="$1" -v c="$2" '/latency average/ {lat=$4} /^tps/ {tps=$3} END {printf "%-10s clients %-3s  %8.0f tx/s  %6.3f ms average latency\n", s, c, tps, lat}'
 }
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
