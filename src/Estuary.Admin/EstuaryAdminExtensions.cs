@@ -42,7 +42,7 @@ public static class EstuaryAdminExtensions
         services.AddSingleton(options);
         services.AddSingleton(new AdminClientCertificates(options.ClientCertificateFingerprints));
         AdminLoginRateLimiter.Validate(options);
-        services.AddSingleton(_ => new AdminLoginRateLimiter(options));
+        services.AddSingleton(sp => new AdminLoginRateLimiter(options, sp.GetRequiredService<IRateLimiter>()));
         services.AddSingleton(sp => (IManagementStore)sp.GetRequiredService<IEstuaryStore>());
         services.AddSingleton<TemplateService>();
         services.AddSingleton<AccountService>();

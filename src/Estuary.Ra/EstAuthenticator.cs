@@ -17,9 +17,9 @@ public sealed partial class EstAuthenticator
     private readonly PasswordHasher _hasher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly LoginThrottle _throttle;
+    private readonly ILoginThrottle _throttle;
 
-    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger, LoginThrottle? throttle = null)
+    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger, ILoginThrottle? throttle = null)
     {
         _throttle = throttle ?? new LoginThrottle(time);
         _store = store;
@@ -104,7 +104,7 @@ public sealed partial class EstAuthenticator
 
     private async Task<EstResult<EstPrincipal>> AuthenticateBasicAsync(BasicCredentials basic, string remote, CancellationToken cancellationToken)
     {
-        if (_throttle.LockedFor(basic.Username, remote) is { } wait)
+        if (await _throttle.LockedForAsync(basic.Username, remote, cancellationToken) is { } wait)
         {
             LogBasicFailed(_logger, basic.Username, remote, "locked out after repeated failures");
             return new EstError(EstErrorKind.TooManyRequests, $"too many failed logins for this user from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s", wait);
@@ -119,12 +119,12 @@ public sealed partial class EstAuthenticator
 
         if (account is null || !account.Enabled || !_hasher.Verify(account.Username, basic.Password, account.PasswordHash))
         {
-            _throttle.Failed(basic.Username, remote);
+            await _throttle.FailedAsync(basic.Username, remote, cancellationToken);
             LogBasicFailed(_logger, basic.Username, remote, account is null ? "unknown user" : account.Enabled ? "wrong password" : "account disabled");
             return EstError.Unauthorized("wrong user name or password");
         }
 
-        _throttle.Succeeded(basic.Username, remote);
+        await _throttle.SucceededAsync(basic.Username, remote, cancellationToken);
 
         return EstResult<EstPrincipal>.Ok(EstPrincipal.ForAccount(account.Username));
     }

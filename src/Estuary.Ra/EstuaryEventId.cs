@@ -22,6 +22,9 @@ public static class EstuaryEventId
     public const int CrlSigned = 1402;
 
     public const int BasicAuthenticationFailed = 2001;
+    public const int SharedLimitsDegraded = 2101;
+    public const int SharedLimitsRestored = 2102;
+    public const int SharedLimitsPurgeFailed = 2103;
 
     public const int TemplateChanged = 3001;
     public const int TemplateSkipped = 3002;

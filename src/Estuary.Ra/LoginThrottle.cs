@@ -4,9 +4,10 @@ namespace Estuary.Ra;
 
 /// <summary>
 /// Locks out a (user name, client address) pair after repeated failed logins, so that passwords cannot be
-/// guessed online. Keyed by the pair, not the user alone, so that a stranger cannot lock a device out.
+/// guessed online. Keyed by the pair, not the user alone, so that a stranger cannot lock a device out. In this
+/// process: one node (SQLite); several nodes on PostgreSQL use <see cref="SharedLoginThrottle"/>.
 /// </summary>
-public sealed class LoginThrottle
+public sealed class LoginThrottle : ILoginThrottle
 {
     private const int MaxEntries = 100_000;
     private readonly ConcurrentDictionary<(string User, string Address), Entry> _failures = new();
@@ -63,6 +64,20 @@ public sealed class LoginThrottle
     }
 
     public void Succeeded(string user, string address) => _failures.TryRemove((user, address), out _);
+
+    ValueTask<TimeSpan?> ILoginThrottle.LockedForAsync(string user, string address, CancellationToken cancellationToken) => new(LockedFor(user, address));
+
+    ValueTask ILoginThrottle.FailedAsync(string user, string address, CancellationToken cancellationToken)
+    {
+        Failed(user, address);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask ILoginThrottle.SucceededAsync(string user, string address, CancellationToken cancellationToken)
+    {
+        Succeeded(user, address);
+        return ValueTask.CompletedTask;
+    }
 
     private sealed record Entry(int Count, DateTimeOffset WindowStart, DateTimeOffset? LockedUntil);
 }

@@ -85,8 +85,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton(raOptions);
         builder.Services.AddSingleton(labels);
         builder.Services.AddSingleton(adapters);
-        builder.Services.AddSingleton(new LoginThrottle(time, rateLimits.MaxFailedLogins, lockout: TimeSpan.FromSeconds(rateLimits.LockoutSeconds)));
-        builder.Services.AddEstRateLimiting(rateLimits);
+        builder.Services.AddEstRateLimiting(rateLimits, store, time); // shared by every node on PostgreSQL, in process on SQLite
         builder.Services.AddSingleton<EstAuthenticator>();
         builder.Services.AddSingleton(new ServerKeyProtection(material, store, time));
         builder.Services.AddSingleton<RegistrationAuthority>();
@@ -133,7 +132,7 @@ public static class EstuaryServer
 
         app.UseMiddleware<EstMetricsMiddleware>();
         app.UseMiddleware<EstErrorMiddleware>();
-        app.UseRateLimiter();
+        app.UseEstRateLimiting();
         app.MapEst();
         app.MapRevocation();
         app.MapEstServerKeyGen();

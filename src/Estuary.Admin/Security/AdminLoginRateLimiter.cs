@@ -1,36 +1,27 @@
-using System.Threading.RateLimiting;
+using Estuary.Ra;
+using Estuary.Storage;
 
 namespace Estuary.Admin;
 
 /// <summary>
 /// A token bucket per client address for POST /admin/login (Estuary:Admin:LoginAttemptsPerAddress per
 /// LoginAttemptWindow). The per-administrator lockout stops guessing one name; this stops one address from
-/// trying many names, or from locking every administrator out at the rate the server can hash.
+/// trying many names, or from locking every administrator out at the rate the server can hash. The bucket is the
+/// server's <see cref="IRateLimiter"/>: shared by every node on PostgreSQL, in process on SQLite.
 /// </summary>
-public sealed class AdminLoginRateLimiter : IDisposable
+public sealed class AdminLoginRateLimiter
 {
-    private readonly PartitionedRateLimiter<string>? _limiter;
+    private readonly IRateLimiter _limiter;
+    private readonly int _attempts;
     private readonly TimeSpan _perAttempt;
 
-    public AdminLoginRateLimiter(AdminOptions options)
+    public AdminLoginRateLimiter(AdminOptions options, IRateLimiter limiter)
     {
         Validate(options);
-        if (options.LoginAttemptsPerAddress == 0)
-        {
-            return;
-        }
-
+        _limiter = limiter;
+        _attempts = options.LoginAttemptsPerAddress;
         // A full bucket allows a burst of the whole allowance; attempts then come back one at a time, evenly.
-        var attempts = options.LoginAttemptsPerAddress;
-        _perAttempt = options.LoginAttemptWindow / attempts;
-        _limiter = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = attempts,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = _perAttempt,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
+        _perAttempt = _attempts == 0 ? TimeSpan.Zero : options.LoginAttemptWindow / _attempts;
     }
 
     /// <exception cref="ArgumentException">The settings make no sense.</exception>
@@ -48,21 +39,14 @@ public sealed class AdminLoginRateLimiter : IDisposable
     }
 
     /// <summary>Takes one attempt for this address: null when allowed, else how long to wait.</summary>
-    public TimeSpan? TryAcquire(string address)
+    public async ValueTask<TimeSpan?> TryAcquireAsync(string address, CancellationToken cancellationToken)
     {
-        if (_limiter is null)
+        if (_attempts == 0)
         {
             return null;
         }
 
-        using var lease = _limiter.AttemptAcquire(address);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) && retry > TimeSpan.Zero ? retry : _perAttempt;
+        var bucket = new TokenBucket("admin-login:" + address, _attempts, 1, _perAttempt);
+        return await _limiter.TryTakeAsync([bucket], cancellationToken) is { } wait ? wait > TimeSpan.Zero ? wait : _perAttempt : null;
     }
-
-    public void Dispose() => _limiter?.Dispose();
 }

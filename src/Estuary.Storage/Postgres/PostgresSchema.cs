@@ -169,5 +169,56 @@ internal static class PostgresSchema
         ALTER TABLE api_keys ADD COLUMN expires_at timestamptz;
         ALTER TABLE api_keys ADD COLUMN last_used_at timestamptz;
         """,
+
+        // 9: PLACEHOLDER in branch `nodes` only: index 9 belongs to the `scale` branch (issue 15), merged by the lead.
+        // Replace this entry with scale's migration 9 when merging; migration 10 below does not depend on it.
+        """
+        SELECT 1;
+        """,
+
+        // 10: abuse limits shared by every node (issue 15, "Many nodes"): token buckets per address and account and
+        // failed-login counts per (user, address), so that N nodes allow the rate of one.
+        // rate_buckets is UNLOGGED: it is written on every EST request, and an unlogged write makes no WAL, so its commit
+        // does not wait for a WAL flush (synchronous_commit applies to WAL-writing transactions) and nothing replicates.
+        // A crash or failover empties it, which refills every bucket: the same as restarting a node today.
+        // login_failures is an ordinary table: written only on a failed login (behind a PBKDF2 verification), so the flush
+        // costs little, and a lockout survives a crash and reaches the standbys.
+        // GCRA (the "virtual scheduling" token bucket of ITU-T I.371): one timestamp per bucket, the theoretical arrival
+        // time (tat). A request is allowed when tat <= now + burst tolerance, and then moves tat to max(tat, now) + one
+        // token's time. The function charges the buckets in order and stops at the first refusal (as chained limiters
+        // do), in one round trip; row locks are held only for the statement.
+        """
+        CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
+            key text PRIMARY KEY,
+            tat timestamptz NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS login_failures (
+            username text NOT NULL,
+            address text NOT NULL,
+            window_start timestamptz NOT NULL,
+            failures integer NOT NULL,
+            locked_until timestamptz,
+            expires_at timestamptz NOT NULL,
+            PRIMARY KEY (username, address)
+        );
+        CREATE INDEX IF NOT EXISTS login_failures_expires_at ON login_failures (expires_at);
+        CREATE OR REPLACE FUNCTION estuary_take_tokens(keys text[], per_token interval[], tolerance interval[])
+        RETURNS interval LANGUAGE plpgsql AS $$
+        DECLARE
+            wait interval;
+        BEGIN
+            FOR i IN 1 .. coalesce(array_length(keys, 1), 0) LOOP
+                INSERT INTO rate_buckets AS b (key, tat) VALUES (keys[i], now() + per_token[i])
+                ON CONFLICT (key) DO UPDATE SET tat = greatest(b.tat, now()) + per_token[i]
+                    WHERE b.tat <= now() + tolerance[i];
+                IF NOT FOUND THEN
+                    SELECT b.tat - now() - tolerance[i] INTO wait FROM rate_buckets b WHERE b.key = keys[i];
+                    RETURN wait;
+                END IF;
+            END LOOP;
+            RETURN NULL;
+        END
+        $$;
+        """,
     ];
 }

@@ -22,7 +22,7 @@ public sealed class LoginModel(AdminUserService admins, AdminLoginRateLimiter li
     public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl)
     {
         var remote = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?";
-        if (limiter.TryAcquire(remote) is { } retryAfter)
+        if (await limiter.TryAcquireAsync(remote, HttpContext.RequestAborted) is { } retryAfter)
         {
             Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             return new ContentResult
