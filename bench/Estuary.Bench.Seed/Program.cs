@@ -68,6 +68,7 @@ if (options.Has("samples-dir"))
 {
     var dir = Directory.CreateDirectory(options.Get("samples-dir")).FullName;
     var good = new List<string>();
+    var names = new List<string>();
     var revoked = new List<string>();
     var nowMs = plan.Now.ToUnixTimeMilliseconds();
     for (var i = count - 1; i >= 0 && (good.Count < 1000 || revoked.Count < 1000); i -= 7)
@@ -81,11 +82,16 @@ if (options.Has("samples-dir"))
         if (list.Count < 1000)
         {
             list.Add(certificates.SerialOf(i));
+            if (list == good)
+            {
+                names.Add(SeedPlan.DeviceName(SeedCertificates.Origin(i, chunk)));
+            }
         }
     }
 
     await File.WriteAllLinesAsync(Path.Combine(dir, "serials-good.txt"), good);
     await File.WriteAllLinesAsync(Path.Combine(dir, "serials-revoked.txt"), revoked);
+    await File.WriteAllLinesAsync(Path.Combine(dir, "names-good.txt"), names);
     await File.WriteAllLinesAsync(Path.Combine(dir, "ocsp-good.txt"), good.Select(s => OcspRequests.GetPath(ca.Certificate, s)));
     await File.WriteAllLinesAsync(Path.Combine(dir, "ocsp-revoked.txt"), revoked.Select(s => OcspRequests.GetPath(ca.Certificate, s)));
     Console.WriteLine($"samples: {good.Count} good and {revoked.Count} revoked serials and OCSP GET paths in {dir}");
