@@ -5,7 +5,8 @@
 # `estuary serve`, measures it EMPTY, stops it, seeds COUNT certificate records with bench/Estuary.Bench.Seed,
 # starts it again and measures it SEEDED; prints one table of medians (and every sample above it).
 # Environment: COUNT (1000000), RUNS (3) and DURATION seconds (5) per enrollment mode, CONCURRENCY (32),
-# WARMUP seconds (10), SAMPLES per latency measurement (20), KEEP=1 keeps the work folder.
+# WARMUP seconds (10), SAMPLES per latency measurement (20), NOBUILD=1 skips the Release build, KEEP=1 keeps the work folder (to measure it again:
+# REUSE=that folder measures SEEDED on its data/ and samples/ without seeding again; SQLite only).
 # Needs wrk, curl, python3, sqlite3 and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -36,17 +37,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "building (Release)..." >&2
-dotnet build -c Release "$root/src/Estuary.Cli" -v q -nologo >/dev/null
-dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
-dotnet build -c Release "$root/bench/Estuary.Bench.Seed" -v q -nologo >/dev/null
+if [ "${NOBUILD:-0}" != 1 ]; then
+  echo "building (Release)..." >&2
+  dotnet build -c Release "$root/src/Estuary.Cli" -v q -nologo >/dev/null
+  dotnet build -c Release "$root/bench/Estuary.Bench.Load" -v q -nologo >/dev/null
+  dotnet build -c Release "$root/bench/Estuary.Bench.Seed" -v q -nologo >/dev/null
+fi
 ESTUARY=(dotnet "$root/src/Estuary.Cli/bin/Release/net10.0/estuary.dll")
 LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.Load.dll")
 SEED=(dotnet "$root/bench/Estuary.Bench.Seed/bin/Release/net10.0/Estuary.Bench.Seed.dll")
 
 export Logging__LogLevel__Default=Warning DOTNET_gcServer=0
-# The CRL publisher logs each signing with its duration (read by crl_sign_ms below).
-export Logging__LogLevel__Estuary.Ra.CrlPublisher=Information
 # The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
 export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
 # CRL and OCSP over plain HTTP, where relying parties fetch them (RFC 5280 §4.2.1.13, RFC 5019); the CRL recheck every
@@ -78,7 +79,8 @@ start_server() {
   local phase=$1 started
   : >"$work/server.log"
   started=$(date +%s.%N)
-  "${ESTUARY[@]}" serve --data-dir "$work/data" --listen "$est" --admin-listen "$admin" >>"$work/server.log" 2>&1 &
+  # The CRL publisher logs each signing with its duration (read by crl_sign below); env, as the name has dots.
+  env "Logging__LogLevel__Estuary.Ra.CrlPublisher=Information" "${ESTUARY[@]}" serve --data-dir "$work/data" --listen "$est" --admin-listen "$admin" >>"$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 1200); do
     if curl -ks -o /dev/null -w '%{http_code}' "$url/cacerts" 2>/dev/null | grep -q 200; then break; fi
@@ -153,6 +155,8 @@ wal_bytes() { if [ "$STORE" = sqlite ] && [ -f "$work/data/estuary.db-wal" ]; th
 
 measure() {
   local phase=$1 samples=$2 mode run out before after requests rate line name serial
+  password=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["est"]["password"])' "$work/data/initial-credentials.json")
+  basic=$(printf 'est:%s' "$password" | base64 -w0)
   log_in
   echo "[$phase] enrollment (warm-up ${WARMUP}s, then $RUNS x ${DURATION}s per mode)" >&2
   wrk -t2 -c"$CONCURRENCY" -d"${WARMUP}s" -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
@@ -227,20 +231,28 @@ echo "generating $csr_count CSRs" >&2
 stop_server
 "${SEED[@]}" --data-dir "$work/data" --count 2000 --public-url "$http" --samples-dir "$work/samples-empty" ${connection:+--postgres "$connection"} >/dev/null
 start_server empty
-result[empty,count]=2000
 measure empty "$work/samples-empty"
 stop_server
 
 # ---- SEED ----
-echo "[seed] $COUNT certificates" >&2
-seed_started=$(date +%s)
-"${SEED[@]}" --data-dir "$work/data" --count "$COUNT" --public-url "$http" --samples-dir "$work/samples" ${connection:+--postgres "$connection"} | tee "$work/seed.log" >&2
-result[seeded,seed_s]=$(( $(date +%s) - seed_started ))
+result[seeded,seed_s]=n/a
+if [ -n "${REUSE:-}" ] && [ "$STORE" = sqlite ]; then
+  echo "[seed] reusing $REUSE/data (seeded before) and its samples" >&2
+  result[empty,db_bytes_kept]=${result[empty,db_bytes]}
+  rm -rf "$work/data" "$work/samples"
+  ln -s "$(cd "$REUSE" && pwd)/data" "$work/data"
+  ln -s "$(cd "$REUSE" && pwd)/samples" "$work/samples"
+  COUNT=$(sqlite3 "$work/data/estuary.db" "SELECT COUNT(*) FROM certificates")
+else
+  echo "[seed] $COUNT certificates" >&2
+  seed_started=$(date +%s)
+  "${SEED[@]}" --data-dir "$work/data" --count "$COUNT" --public-url "$http" --samples-dir "$work/samples" ${connection:+--postgres "$connection"} | tee "$work/seed.log" >&2
+  result[seeded,seed_s]=$(( $(date +%s) - seed_started ))
+fi
 if [ "$STORE" = postgres ]; then
   # What autovacuum does after a bulk load, done now so that the measurement does not depend on when it runs.
   as_postgres psql -h "$work" -p "$pgport" -U postgres -qc "VACUUM ANALYZE" postgres
 fi
-result[seeded,count]=$((COUNT + 2000))
 
 # ---- SEEDED ----
 start_server seeded

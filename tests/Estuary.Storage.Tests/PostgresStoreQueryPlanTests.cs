@@ -72,7 +72,7 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
     }
 
     [Fact]
-    public async Task Searching_certificates_by_text_reads_the_trigram_index_and_by_label_the_label_index_newest_first()
+    public async Task Searching_certificates_by_text_reads_the_trigram_index_and_by_label_walks_an_index_newest_first_without_sorting_the_label()
     {
         var connectionString = await cluster.CreateDatabaseAsync();
         await (await PostgresStore.OpenAsync(connectionString)).DisposeAsync();
@@ -88,12 +88,16 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
                 SELECT lpad(to_hex(i), 32, '0'), 'CN=cam-fra-' || lpad(i::text, 7, '0'), 'DNS:cam-fra-' || lpad(i::text, 7, '0') || '.example.net',
                        'CN=Estuary Issuing CA', $1 + i * interval '1 minute', $1 + i * interval '1 minute' + interval '365 days',
                        'basic:est', 'label' || (i % 20), 'simpleenroll', '\x3000'::bytea, $1 + i * interval '1 minute'
-                FROM generate_series(1, $2) AS i;
-                ANALYZE certificates;
+                FROM generate_series(1, $2) AS i
                 """;
             fill.Parameters.Add(new NpgsqlParameter { Value = t0 });
             fill.Parameters.Add(new NpgsqlParameter { Value = Certificates });
             await fill.ExecuteNonQueryAsync();
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE certificates", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
         }
 
         var now = t0.AddDays(400);
@@ -102,7 +106,10 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
         Assert.DoesNotContain("Seq Scan", byText, StringComparison.Ordinal);
 
         var byLabel = await PlanAsync(connection, new CertificateQuery { Label = "label7", Now = now });
-        Assert.Contains("Index Scan Backward using certificates_label_issued", byLabel, StringComparison.Ordinal);
+        // certificates_label_issued, or (when the label is a twentieth of the table, as here) certificates_issued_label
+        // filtered by label: both read newest first and stop at the limit; the planner takes the cheaper.
+        Assert.Contains("Index Scan Backward using certificates_", byLabel, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", byLabel, StringComparison.Ordinal);
         // Ties of issued_at are put in serial order by an Incremental Sort of the few rows read; never a full Sort.
         Assert.DoesNotContain(byLabel.Split('\n'), line => line.TrimStart(' ', '-', '>').StartsWith("Sort ", StringComparison.Ordinal));
 

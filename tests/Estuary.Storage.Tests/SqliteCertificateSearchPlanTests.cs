@@ -10,42 +10,51 @@ namespace Estuary.Storage.Tests;
 /// never reads and sorts the whole table. The plans are read as the server runs, without ANALYZE (it never gathers
 /// statistics), from SQLite's own planner over 100,000 certificates.
 /// </summary>
-public sealed class SqliteCertificateSearchPlanTests : IAsyncLifetime
+public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlanTests.Database database) : IClassFixture<SqliteCertificateSearchPlanTests.Database>
 {
     private const int Certificates = 100_000;
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "estuary-search-" + Guid.NewGuid().ToString("N")[..12]);
-    private SqliteConnection _connection = null!;
+    private readonly SqliteConnection _connection = database.Connection;
 
-    private string DatabasePath => Path.Combine(_dir, "estuary.db");
+    private string DatabasePath => database.Path;
 
-    public async Task InitializeAsync()
+    /// <summary>One database of 100,000 certificates for the class (writing them, trigram index included, takes a while).</summary>
+    public sealed class Database : IAsyncLifetime
     {
-        Directory.CreateDirectory(_dir);
-        // The schema is the store's (its migrations, triggers included); only the rows are written here.
-        await (await SqliteStore.OpenAsync(DatabasePath)).DisposeAsync();
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
-        await _connection.OpenAsync();
-        await using var fill = _connection.CreateCommand();
-        // Certificate i: issued at T0 + i minutes, valid a year, label i % 20, every tenth revoked.
-        fill.CommandText = """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
-            INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at, revoked_at)
-            SELECT printf('%032X', i), 'CN=cam-fra-' || printf('%07d', i) || ', O=Example', 'DNS:cam-fra-' || printf('%07d', i) || '.example.net',
-                   'CN=Estuary Issuing CA', $t0 + i * 60000, $t0 + i * 60000 + 31536000000, 'basic:est', 'label' || (i % 20), 'simpleenroll',
-                   x'3000', $t0 + i * 60000, CASE WHEN i % 10 = 0 THEN $t0 + i * 60000 + 1000 END
-            FROM n;
-            """;
-        fill.Parameters.AddWithValue("$count", Certificates);
-        fill.Parameters.AddWithValue("$t0", T0.ToUnixTimeMilliseconds());
-        await fill.ExecuteNonQueryAsync();
-    }
+        private readonly string _dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "estuary-search-" + Guid.NewGuid().ToString("N")[..12]);
 
-    public async Task DisposeAsync()
-    {
-        await _connection.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
+        public SqliteConnection Connection { get; private set; } = null!;
+
+        public string Path => System.IO.Path.Combine(_dir, "estuary.db");
+
+        public async Task InitializeAsync()
+        {
+            Directory.CreateDirectory(_dir);
+            // The schema is the store's (its migrations, triggers included); only the rows are written here.
+            await (await SqliteStore.OpenAsync(Path)).DisposeAsync();
+            Connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+            await Connection.OpenAsync();
+            await using var fill = Connection.CreateCommand();
+            // Certificate i: issued at T0 + i minutes, valid a year, label i % 20, every tenth revoked.
+            fill.CommandText = """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
+                INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at, revoked_at)
+                SELECT printf('%032X', i), 'CN=cam-fra-' || printf('%07d', i) || ', O=Example', 'DNS:cam-fra-' || printf('%07d', i) || '.example.net',
+                       'CN=Estuary Issuing CA', $t0 + i * 60000, $t0 + i * 60000 + 31536000000, 'basic:est', 'label' || (i % 20), 'simpleenroll',
+                       x'3000', $t0 + i * 60000, CASE WHEN i % 10 = 0 THEN $t0 + i * 60000 + 1000 END
+                FROM n;
+                """;
+            fill.Parameters.AddWithValue("$count", Certificates);
+            fill.Parameters.AddWithValue("$t0", T0.ToUnixTimeMilliseconds());
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(_dir, recursive: true);
+        }
     }
 
     private static DateTimeOffset Now => T0.AddDays(400);
@@ -62,7 +71,7 @@ public sealed class SqliteCertificateSearchPlanTests : IAsyncLifetime
         var found = await SearchAsync(new CertificateQuery { Text = "CAM-FRA-00123", Now = Now, Limit = 1000 });
         Assert.Equal(100, found.Count);
         Assert.Equal(Serial(12399), found[0].Serial);
-        Assert.Equal(Serial(123), Assert.Single(await SearchAsync(new CertificateQuery { Text = Serial(123)[20..], Now = Now })).Serial);
+        Assert.Equal(Serial(123), Assert.Single(await SearchAsync(new CertificateQuery { Text = Serial(123).ToLowerInvariant(), Now = Now })).Serial);
     }
 
     [Theory]
@@ -117,7 +126,7 @@ public sealed class SqliteCertificateSearchPlanTests : IAsyncLifetime
     public async Task Issuance_per_label_is_counted_from_the_issued_at_and_label_index_alone()
     {
         await using var explain = _connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN SELECT label, COUNT(*) FROM certificates WHERE issued_at >= $since GROUP BY label";
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.CountIssuedPerLabelSql;
         explain.Parameters.AddWithValue("$since", T0.AddDays(30).ToUnixTimeMilliseconds());
 
         var plan = await ReadPlanAsync(explain);
@@ -143,11 +152,14 @@ public sealed class SqliteCertificateSearchPlanTests : IAsyncLifetime
         Assert.Equal(0, reader.GetInt64(1));
     }
 
-    /// <summary>Ties of issued_at may be put in serial order ("RIGHT PART OF ORDER BY"); the rows are never all sorted.</summary>
+    /// <summary>Ties of issued_at may be put in serial order ("… PART/TERM OF ORDER BY"); the rows are never all sorted.</summary>
     private static void AssertNoFullSort(List<string> plan)
     {
         Assert.DoesNotContain("USE TEMP B-TREE FOR ORDER BY", plan);
-        Assert.Equal(plan.Count, plan.Count(p => p.StartsWith("SCAN certificates USING INDEX", StringComparison.Ordinal) || p.StartsWith("SEARCH certificates USING INDEX", StringComparison.Ordinal) || p == "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY"));
+        Assert.All(plan, p => Assert.True(
+            p.StartsWith("SCAN certificates USING INDEX", StringComparison.Ordinal) || p.StartsWith("SEARCH certificates USING INDEX", StringComparison.Ordinal)
+            || (p.StartsWith("USE TEMP B-TREE FOR ", StringComparison.Ordinal) && p.EndsWith(" OF ORDER BY", StringComparison.Ordinal)),
+            p));
     }
 
     private static string Serial(int i) => i.ToString("X32", System.Globalization.CultureInfo.InvariantCulture);
