@@ -110,8 +110,9 @@ log_in() {
 # SAMPLES sequential requests on one keep-alive connection (after one unmeasured); prints "p50 p95" in ms.
 latency() {
   local args=() i
-  for i in $(seq 0 "$SAMPLES"); do args+=("$@"); done
-  curl -ks -o /dev/null -w '%{time_total} %{http_code}\n' "${args[@]}" >"$work/latency" || true
+  # curl's -o applies to one URL: one per request, so that only the -w line of each reaches the file.
+  for i in $(seq 0 "$SAMPLES"); do args+=(-o /dev/null "$@"); done
+  curl -ks -w '%{time_total} %{http_code}\n' "${args[@]}" >"$work/latency" || true
   if grep -qv ' 200$' "$work/latency"; then echo "FAILED($(grep -v ' 200$' "$work/latency" | head -1 | cut -d' ' -f2))"; return; fi
   tail -n +2 "$work/latency" | awk '{ print $1 * 1000 }' >"$work/latency.ms"
   printf '%.1f/%.1f' "$(median <"$work/latency.ms")" "$(p95 <"$work/latency.ms")"
