@@ -311,6 +311,12 @@ public abstract partial class ManagementStoreContract : IAsyncLifetime
         Assert.Equal(2, perDay[new DateOnly(2026, 3, 1)]);
         Assert.Equal(2, perDay.Count);
         Assert.Empty(await m.CountIssuedPerDayAsync(T0.AddDays(1), None));
+        var perLabel = await m.CountIssuedPerLabelAsync(T0.AddDays(-7), None);
+        Assert.Equal(2, perLabel["cameras"]);
+        Assert.Equal(1, perLabel["badges"]);
+        Assert.Equal(2, perLabel.Count);
+        Assert.Equal(1, (await m.CountIssuedPerLabelAsync(T0, None))["cameras"]);
+        Assert.Empty(await m.CountIssuedPerLabelAsync(T0.AddDays(1), None));
         Assert.Equal(3, await m.CountCertificatesForLabelsAsync(["cameras", "badges"], None));
         Assert.Equal(0, await m.CountCertificatesForLabelsAsync(["nothing"], None));
     }

@@ -70,4 +70,66 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
         Assert.Equal(expected, await store.CountCertificatesExpiringAsync(from, until, default));
         Assert.InRange(expected, 1, Certificates / 100);
     }
+
+    [Fact]
+    public async Task Searching_certificates_by_text_reads_the_trigram_index_and_by_label_walks_an_index_newest_first_without_sorting_the_label()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        await (await PostgresStore.OpenAsync(connectionString)).DisposeAsync();
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var fill = connection.CreateCommand())
+        {
+            // Certificate i: issued at t0 + i minutes under label i % 20, subject and SAN naming device i.
+            fill.CommandTimeout = 600;
+            fill.CommandText = """
+                INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at)
+                SELECT lpad(to_hex(i), 32, '0'), 'CN=cam-fra-' || lpad(i::text, 7, '0'), 'DNS:cam-fra-' || lpad(i::text, 7, '0') || '.example.net',
+                       'CN=Estuary Issuing CA', $1 + i * interval '1 minute', $1 + i * interval '1 minute' + interval '365 days',
+                       'basic:est', 'label' || (i % 20), 'simpleenroll', '\x3000'::bytea, $1 + i * interval '1 minute'
+                FROM generate_series(1, $2) AS i
+                """;
+            fill.Parameters.Add(new NpgsqlParameter { Value = t0 });
+            fill.Parameters.Add(new NpgsqlParameter { Value = Certificates });
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE certificates", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var now = t0.AddDays(400);
+        var byText = await PlanAsync(connection, new CertificateQuery { Text = "cam-fra-00123", Now = now });
+        Assert.Contains("Bitmap Index Scan on certificates_text", byText, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", byText, StringComparison.Ordinal);
+
+        var byLabel = await PlanAsync(connection, new CertificateQuery { Label = "label7", Now = now });
+        // certificates_label_issued, or (when the label is a twentieth of the table, as here) certificates_issued_label
+        // filtered by label: both read newest first and stop at the limit; the planner takes the cheaper.
+        Assert.Contains("Index Scan Backward using certificates_", byLabel, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", byLabel, StringComparison.Ordinal);
+        // Ties of issued_at are put in serial order by an Incremental Sort of the few rows read; never a full Sort.
+        Assert.DoesNotContain(byLabel.Split('\n'), line => line.TrimStart(' ', '-', '>').StartsWith("Sort ", StringComparison.Ordinal));
+
+        await using var store = await PostgresStore.OpenAsync(connectionString);
+        var found = await store.SearchCertificatesAsync(new CertificateQuery { Text = "CAM-FRA-00123", Now = now, Limit = 1000 }, default);
+        Assert.Equal(100, found.Count);
+    }
+
+    private static async Task<string> PlanAsync(NpgsqlConnection connection, CertificateQuery query)
+    {
+        var (sql, values) = PostgresStore.BuildSearch(query);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        values.ForEach(v => explain.Parameters.Add(v));
+        var plan = new List<string>();
+        await using var reader = await explain.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', plan);
+    }
 }

@@ -103,6 +103,9 @@ public interface IManagementStore
     /// <summary>Certificates issued per UTC day since <paramref name="since"/> (days without any are absent).</summary>
     Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
+    /// <summary>Certificates issued per CA label since <paramref name="since"/> ("" is the default label; labels without any are absent).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountIssuedPerLabelAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>How many certificates were issued on any of these labels.</summary>
     Task<long> CountCertificatesForLabelsAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken);
 

@@ -6,7 +6,7 @@ namespace Estuary.Storage.Postgres;
 /// <summary>Certificate records of <see cref="PostgresStore"/>.</summary>
 public sealed partial class PostgresStore
 {
-    private const string CertificateColumns =
+    internal const string CertificateColumns =
         "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason, account";
 
     public Task InsertCertificateAsync(CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken) =>

@@ -170,5 +170,30 @@ internal static class SqliteSchema
         ALTER TABLE api_keys ADD COLUMN expires_at INTEGER;
         ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
         """,
+
+        // 10: searching a million certificates (docs/BENCHMARKS.md, "At a million certificates").
+        // - certificate_text: an FTS5 trigram index of serial, subject and SANs, so that the console's and API's
+        //   substring search reads the certificates that contain the text instead of every row. Its rows are keyed
+        //   by serial (not rowid, which VACUUM may renumber in a table without an INTEGER PRIMARY KEY) and kept by
+        //   triggers, so every writer (issuance, approval, seeding) maintains it.
+        // - certificates_label_issued: a label's newest certificates in order (replaces certificates_label).
+        // - certificates_revoked_issued: the revoked certificates, newest first, without reading the others.
+        // - certificates_issued_label: the dashboard's "issued per label in 30 days" from the index alone (replaces
+        //   certificates_issued_at, its prefix).
+        """
+        CREATE VIRTUAL TABLE certificate_text USING fts5(serial, subject, sans, tokenize = 'trigram');
+        INSERT INTO certificate_text (serial, subject, sans) SELECT serial, subject, sans FROM certificates;
+        CREATE TRIGGER certificates_text_insert AFTER INSERT ON certificates BEGIN
+            INSERT INTO certificate_text (serial, subject, sans) VALUES (new.serial, new.subject, new.sans);
+        END;
+        CREATE TRIGGER certificates_text_delete AFTER DELETE ON certificates BEGIN
+            DELETE FROM certificate_text WHERE rowid IN (SELECT rowid FROM certificate_text WHERE certificate_text MATCH 'serial : "' || old.serial || '"');
+        END;
+        CREATE INDEX certificates_label_issued ON certificates(label, issued_at);
+        DROP INDEX certificates_label;
+        CREATE INDEX certificates_revoked_issued ON certificates(issued_at) WHERE revoked_at IS NOT NULL;
+        CREATE INDEX certificates_issued_label ON certificates(issued_at, label);
+        DROP INDEX certificates_issued_at;
+        """,
     ];
 }

@@ -5,7 +5,7 @@ namespace Estuary.Storage.Sqlite;
 /// <summary>The record-level operations of <see cref="SqliteStore"/>.</summary>
 public sealed partial class SqliteStore
 {
-    private const string CertificateColumns =
+    internal const string CertificateColumns =
         "serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, replaces, der, issued_at, revoked_at, revocation_reason, account";
 
     public Task InsertCertificateAsync(CertificateRecord certificate, AuditEvent audit, CancellationToken cancellationToken) =>

@@ -49,8 +49,9 @@ public sealed class IndexModel(IEstuaryStore store, IManagementStore management,
         FailuresTotal = failures.Count;
         FailuresByReason = failures.GroupBy(f => Reasons.GetValueOrDefault(f.Kind, f.Kind))
             .Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).ToList();
-        var recent = await management.SearchCertificatesAsync(new CertificateQuery { IssuedSince = since, Now = now, Limit = 10_000 }, ct);
-        ByLabel = recent.GroupBy(c => c.Label.Length == 0 ? "default" : c.Label).Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).Take(8).ToList();
-        Latest = recent.Take(10).ToList();
+        // Counted from an index, not from 10,000 loaded records (and right beyond 10,000 a month): docs/BENCHMARKS.md.
+        var perLabel = await management.CountIssuedPerLabelAsync(since, ct);
+        ByLabel = perLabel.Select(l => (l.Key.Length == 0 ? "default" : l.Key, l.Value)).OrderByDescending(g => g.Item2).Take(8).ToList();
+        Latest = await management.SearchCertificatesAsync(new CertificateQuery { IssuedSince = since, Now = now, Limit = 10 }, ct);
     }
 }
