@@ -263,12 +263,12 @@ public static class MlKemKeys
     public static byte[] Decapsulate(MLKemPrivateKeyParameters key, ReadOnlySpan<byte> ciphertext)
     {
         var decapsulator = new MLKemDecapsulator(key.Parameters);
+        decapsulator.Init(key);
         if (ciphertext.Length != decapsulator.EncapsulationLength)
         {
             throw new EstProtocolException($"an {key.Parameters.Name} ciphertext is {decapsulator.EncapsulationLength} bytes, not {ciphertext.Length} (FIPS 203 §7.3)");
         }
 
-        decapsulator.Init(key);
         var secret = new byte[decapsulator.SecretLength];
         decapsulator.Decapsulate(ciphertext, secret);
         return secret;
