@@ -87,6 +87,20 @@ public sealed class MlKemServerKeyGenCliTests(MlKemCliServer fixture) : IClassFi
         Assert.False(File.Exists(generated["key.pem"]));
     }
 
+    [Theory]
+    [InlineData("ML-KEM-768", 0, "No problems found.")]
+    [InlineData("ML-KEM-999", 2, "Estuary:Labels:kem:ServerKeyAlgorithm")]
+    [InlineData("ML-DSA-65", 2, "post-quantum key type")]
+    public async Task Config_check_accepts_an_ML_KEM_ServerKeyAlgorithm_and_names_what_it_refuses(string value, int exitCode, string phrase)
+    {
+        using var dir = new TempDir();
+
+        var (code, output) = await EstuaryCli.RunAsync($"config check --data-dir {dir["data"]} --listen https://127.0.0.1:0 --admin-listen https://127.0.0.1:0", new Dictionary<string, string> { ["Estuary__Labels__kem__ServerKeyAlgorithm"] = value });
+
+        Assert.True(code == exitCode, output);
+        Assert.Contains(phrase, output, StringComparison.Ordinal);
+    }
+
     private static (X509Certificate2 Certificate, byte[] Pkcs8) ReadOutput(TempDir dir)
     {
         var text = File.ReadAllText(dir["key.pem"]);
