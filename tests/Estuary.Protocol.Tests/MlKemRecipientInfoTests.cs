@@ -125,6 +125,43 @@ public sealed class MlKemRecipientInfoTests
         Assert.Equal(Ski(recipient), kemri.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0)));
     }
 
+    [Fact]
+    public void A_mutated_envelope_opens_or_fails_with_a_protocol_error_never_another_exception()
+    {
+        var (spki, pkcs8) = MlKemKeys.Generate(Asn1.Oids.MlKem512);
+        using var recipient = MlKemCertificate(spki);
+        byte[] content = [.. "the key package"u8];
+        var enveloped = ServerGeneratedKeyEnvelope.EnvelopeForCertificate(content, recipient, Ski(recipient));
+        var random = new Random(9629);
+        for (var i = 0; i < 500; i++)
+        {
+            var mutated = enveloped.ToArray();
+            switch (i % 3)
+            {
+                case 0:
+                    mutated[random.Next(mutated.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 1:
+                    mutated = mutated[..random.Next(mutated.Length)];
+                    break;
+                default:
+                    mutated[random.Next(mutated.Length)] = (byte)random.Next(256);
+                    break;
+            }
+
+            try
+            {
+                // AES-CBC has no integrity of its own (an IV byte changes the first block): the SignedData inside is
+                // what the client verifies next, so any bytes may come out here, but no exception other than ours.
+                _ = ServerGeneratedKeyEnvelope.OpenWithMlKemKey(mutated, recipient, pkcs8);
+            }
+            catch (EstProtocolException)
+            {
+                // refused with a reason: what the client turns into a protocol error
+            }
+        }
+    }
+
     /// <summary>An end-entity certificate for an ML-KEM SubjectPublicKeyInfo, signed by a throwaway P-256 CA, with keyEncipherment only.</summary>
     internal static X509Certificate2 MlKemCertificate(byte[] subjectPublicKeyInfo)
     {
