@@ -61,7 +61,7 @@ public sealed partial class EstClient
         var signed = encryption.Open(enveloped);
         var key = ServerGeneratedKeyEnvelope.ReadKeyPackage(signed, out var signer);
         var spki = PublicKeyOf(key)
-            ?? throw new EstProtocolException("the decrypted key is not an RSA or EC PKCS#8 key");
+            ?? throw new EstProtocolException("the decrypted key is not an RSA, EC or ML-KEM PKCS#8 key");
         var certificate = certificates.FirstOrDefault(c => c.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki))
             ?? throw new EstProtocolException("the decrypted key does not belong to the certificate the server issued");
         return new ServerGeneratedKey(key, certificate, certificates.Where(c => !ReferenceEquals(c, certificate)).ToList()) { KeyPackageSigner = signer };

@@ -143,6 +143,11 @@ public sealed partial class EstClient : IDisposable
 
     private static byte[]? PublicKeyOf(byte[] pkcs8)
     {
+        if (MlKemKeys.IsMlKemPrivateKey(pkcs8))
+        {
+            return MlKemKeys.PublicKeyInfoOf(pkcs8); // RFC 9935: derived from the seed or the expanded key
+        }
+
         try
         {
             using var rsa = RSA.Create();

@@ -7,7 +7,7 @@ public sealed record KeySpec(string Algorithm, int Size)
 {
     public static KeySpec P256 { get; } = new("EC", 256);
 
-    public string Name => Algorithm == "EC" ? $"P-{Size}" : $"RSA-{Size}";
+    public string Name => Algorithm switch { "EC" => $"P-{Size}", "RSA" => $"RSA-{Size}", _ => $"{Algorithm}-{Size}" };
 
     /// <summary>The hash that matches the key's strength (RFC 5480 §4 for curves; SHA-256 for RSA).</summary>
     public HashAlgorithmName Hash => (Algorithm, Size) switch

@@ -7,20 +7,22 @@ namespace Estuary.Client;
 
 /// <summary>
 /// How the client wants a server-generated key encrypted on top of TLS (RFC 7030 §4.4.1): to the key of one of its
-/// certificates (AsymmetricDecryptKeyIdentifier = the certificate's subjectKeyIdentifier, §4.4.1.2) or under a
+/// certificates (AsymmetricDecryptKeyIdentifier = the certificate's subjectKeyIdentifier, §4.4.1.2; RSA, EC or ML-KEM) or under a
 /// symmetric key it shares with the server (DecryptKeyIdentifier, §4.4.1.1). Put <see cref="CsrAttribute"/> into
 /// the CSR and pass this to <see cref="EstClient.ServerKeyGenAsync(byte[], ServerKeyEncryption, CancellationToken)"/>.
 /// </summary>
 public sealed class ServerKeyEncryption
 {
     private readonly byte[]? _key;
+    private readonly byte[]? _mlKemKey;
 
-    private ServerKeyEncryption(DecryptKeyKind kind, byte[] keyIdentifier, X509Certificate2? certificate, byte[]? key)
+    private ServerKeyEncryption(DecryptKeyKind kind, byte[] keyIdentifier, X509Certificate2? certificate, byte[]? key, byte[]? mlKemKey = null)
     {
         Kind = kind;
         KeyIdentifier = keyIdentifier;
         Certificate = certificate;
         _key = key;
+        _mlKemKey = mlKemKey;
     }
 
     public DecryptKeyKind Kind { get; }
@@ -28,7 +30,7 @@ public sealed class ServerKeyEncryption
     /// <summary>The subjectKeyIdentifier of <see cref="Certificate"/>, or the symmetric key's identifier (the CMS kekid).</summary>
     public byte[] KeyIdentifier { get; }
 
-    /// <summary>The client certificate with its RSA or EC private key (asymmetric only).</summary>
+    /// <summary>The client certificate: with its RSA or EC private key, or an ML-KEM certificate whose PKCS#8 key is held beside it (asymmetric only).</summary>
     public X509Certificate2? Certificate { get; }
 
     /// <summary>The attribute to add to the CSR (<c>CertificateRequest.OtherRequestAttributes</c>).</summary>
@@ -39,6 +41,11 @@ public sealed class ServerKeyEncryption
     /// <exception cref="ArgumentException">No private key, no subjectKeyIdentifier, or neither RSA nor EC.</exception>
     public static ServerKeyEncryption ToCertificate(X509Certificate2 certificate)
     {
+        if (MlKemKeys.IsMlKem(certificate.PublicKey.Oid.Value))
+        {
+            throw new ArgumentException("an ML-KEM certificate cannot carry its private key here (OpenSSL 3.0): use ToMlKemCertificate with the PKCS#8 key", nameof(certificate));
+        }
+
         if (!certificate.HasPrivateKey)
         {
             throw new ArgumentException("the decryption certificate needs its private key", nameof(certificate));
@@ -65,6 +72,42 @@ public sealed class ServerKeyEncryption
         }
     }
 
+    /// <summary>
+    /// Encrypt to an ML-KEM certificate (RFC 9935; the server answers with a KEMRecipientInfo, RFC 9629 / RFC 9936), for
+    /// example one an earlier serverkeygen on an ML-KEM label gave. <paramref name="pkcs8"/> is its private key in any of
+    /// the three RFC 9935 forms (seed, expandedKey, both); it must belong to the certificate.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not an ML-KEM certificate, no subjectKeyIdentifier, or a key that is not its key.</exception>
+    public static ServerKeyEncryption ToMlKemCertificate(X509Certificate2 certificate, byte[] pkcs8)
+    {
+        if (!MlKemKeys.IsMlKem(certificate.PublicKey.Oid.Value))
+        {
+            throw new ArgumentException("the decryption certificate does not hold an ML-KEM key (RFC 9935)", nameof(certificate));
+        }
+
+        if (certificate.Extensions[Oids.SubjectKeyIdentifier] is not X509SubjectKeyIdentifierExtension { SubjectKeyIdentifier: { } hex })
+        {
+            throw new ArgumentException("the decryption certificate has no subjectKeyIdentifier, which RFC 7030 §4.4.1.2 uses to name it", nameof(certificate));
+        }
+
+        byte[] derived;
+        try
+        {
+            derived = MlKemKeys.PublicKeyInfoOf(pkcs8);
+        }
+        catch (EstProtocolException e)
+        {
+            throw new ArgumentException(e.Message, nameof(pkcs8), e);
+        }
+
+        if (!derived.AsSpan().SequenceEqual(certificate.PublicKey.ExportSubjectPublicKeyInfo()))
+        {
+            throw new ArgumentException("the ML-KEM private key does not belong to the decryption certificate", nameof(pkcs8));
+        }
+
+        return new ServerKeyEncryption(DecryptKeyKind.Asymmetric, Convert.FromHexString(hex), certificate, null, pkcs8.ToArray());
+    }
+
     /// <summary>Encrypt under a symmetric AES key (16, 24 or 32 bytes) the server holds for this account under <paramref name="keyIdentifier"/>.</summary>
     /// <exception cref="ArgumentException">The key is not 16, 24 or 32 bytes, or the identifier is empty or too long.</exception>
     public static ServerKeyEncryption WithSymmetricKey(byte[] keyIdentifier, byte[] key)
@@ -84,9 +127,12 @@ public sealed class ServerKeyEncryption
 
     /// <summary>Opens the EnvelopedData of the key part; the SignedData inside.</summary>
     internal byte[] Open(byte[] envelopedData) =>
-        Certificate is { } certificate
-            ? ServerGeneratedKeyEnvelope.OpenWithPrivateKey(envelopedData, certificate)
-            : ServerGeneratedKeyEnvelope.OpenWithKek(envelopedData, KeyIdentifier, _key!);
+        (Certificate, _mlKemKey) switch
+        {
+            ({ } certificate, { } mlKem) => ServerGeneratedKeyEnvelope.OpenWithMlKemKey(envelopedData, certificate, mlKem),
+            ({ } certificate, null) => ServerGeneratedKeyEnvelope.OpenWithPrivateKey(envelopedData, certificate),
+            _ => ServerGeneratedKeyEnvelope.OpenWithKek(envelopedData, KeyIdentifier, _key!),
+        };
 
     /// <summary>True when <paramref name="csrDer"/> carries exactly the attribute of this choice.</summary>
     internal bool IsIn(byte[] csrDer) =>

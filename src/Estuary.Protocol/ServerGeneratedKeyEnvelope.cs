@@ -15,8 +15,8 @@ namespace Estuary.Protocol;
 /// is further protected by placing it inside of a CMS EnvelopedData, as described in Section 4 of [RFC5958]."
 /// So the layers are EnvelopedData → SignedData → AsymmetricKeyPackage (RFC 5958 §2, one OneAsymmetricKey,
 /// which is the PKCS#8 PrivateKeyInfo). The recipient is a KEK (kekri, version 4), an RSA key (ktri,
-/// RSAES-OAEP) or an EC key (kari, ephemeral-static ECDH, RFC 5753 §3.1), identified by the key identifier
-/// the client sent. Bouncy Castle builds the CMS because the BCL's EnvelopedCms on Linux offers RSA ktri only.
+/// RSAES-OAEP), an EC key (kari, ephemeral-static ECDH, RFC 5753 §3.1) or an ML-KEM key (ori KEMRecipientInfo,
+/// RFC 9629 / RFC 9936, <see cref="Cms.KemRecipientInfo"/>), identified by the key identifier the client sent. Bouncy Castle builds the CMS because the BCL's EnvelopedCms on Linux offers RSA ktri only.
 /// </summary>
 public static class ServerGeneratedKeyEnvelope
 {
@@ -68,11 +68,17 @@ public static class ServerGeneratedKeyEnvelope
     /// EnvelopedData of <paramref name="signedData"/> for the holder of <paramref name="recipient"/>'s private key,
     /// identified by <paramref name="subjectKeyIdentifier"/> (RFC 7030 §4.4.2: "the rid is [...] the
     /// subjectKeyIdentifier copied from the attribute"). RSA: ktri with RSAES-OAEP SHA-256 (RFC 8017 §7.1, RFC 4055 §4);
-    /// EC: kari with a fresh ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and AES-256 key wrap (RFC 5753 §3.1, §7.1.4).
+    /// EC: kari with a fresh ephemeral key, dhSinglePass-stdDH-sha256kdf-scheme and AES-256 key wrap (RFC 5753 §3.1, §7.1.4);
+    /// ML-KEM: KEMRecipientInfo with HKDF-SHA256 and AES key wrap (RFC 9629, RFC 9936 §3).
     /// </summary>
-    /// <exception cref="NotSupportedException">The certificate's key is neither RSA nor EC.</exception>
+    /// <exception cref="NotSupportedException">The certificate's key is neither RSA, EC nor ML-KEM.</exception>
     public static byte[] EnvelopeForCertificate(byte[] signedData, X509Certificate2 recipient, byte[] subjectKeyIdentifier)
     {
+        if (MlKemKeys.IsMlKem(recipient.PublicKey.Oid.Value))
+        {
+            return Cms.KemRecipientInfo.Seal(signedData, SignedDataOid, recipient.PublicKey.ExportSubjectPublicKeyInfo(), subjectKeyIdentifier);
+        }
+
         var generator = new CmsEnvelopedDataGenerator(new SecureRandom());
         var publicKey = PublicKeyFactory.CreateKey(recipient.PublicKey.ExportSubjectPublicKeyInfo());
         switch (publicKey)
@@ -168,6 +174,18 @@ public static class ServerGeneratedKeyEnvelope
         var bcCertificate = new Org.BouncyCastle.X509.X509Certificate(recipient.RawData);
         var privateKey = PrivateKeyFactory.CreateKey(ExportPkcs8(recipient));
         return Open(envelopedData, info => info is KeyTransRecipientInformation && info.RecipientID.Match(bcCertificate), privateKey);
+    }
+
+    /// <summary>
+    /// The content of an EnvelopedData opened with the ML-KEM private key <paramref name="pkcs8"/> (any RFC 9935 form) of
+    /// <paramref name="recipient"/>: a KEMRecipientInfo addressed to its subjectKeyIdentifier or issuer and serial number.
+    /// </summary>
+    /// <exception cref="EstProtocolException">Not an EnvelopedData, no KEMRecipientInfo for this key, or it does not decrypt.</exception>
+    public static byte[] OpenWithMlKemKey(byte[] envelopedData, X509Certificate2 recipient, byte[] pkcs8)
+    {
+        var key = MlKemKeys.ReadPrivateKey(pkcs8, out _);
+        return Cms.KemRecipientInfo.TryOpen(envelopedData, recipient, key)
+            ?? throw new EstProtocolException("the EnvelopedData has no KEMRecipientInfo for this ML-KEM key (RFC 7030 §4.4.2, RFC 9629)");
     }
 
     /// <summary>The content of an EnvelopedData opened with a key-encryption key (kekri with this kekid).</summary>

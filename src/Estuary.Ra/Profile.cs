@@ -152,7 +152,8 @@ public sealed partial class Profile
         try
         {
             serverKeyAlgorithm = Ca.KeyAlgorithm.Parse(options.ServerKeyAlgorithm);
-            if (serverKeyAlgorithm.IsPostQuantum)
+            // ML-KEM keys come only from serverkeygen (RFC 9935: they cannot sign a CSR); ML-DSA ones are not generated here.
+            if (serverKeyAlgorithm.Family == Ca.KeyFamily.MlDsa)
             {
                 throw new ArgumentException($"{serverKeyAlgorithm.Name} server-generated keys are not supported yet");
             }

@@ -16,6 +16,13 @@ public sealed partial class RegistrationAuthority
     private async Task<EstResult<IssuedCertificate>> IssueAsync(Admission admission, CertificationRequest csr, string? replaces, EstRequestContext context, CancellationToken cancellationToken)
     {
         var profile = admission.Profile;
+        if (profile.ServerKeyAlgorithm.Family == KeyFamily.MlKem)
+        {
+            // RFC 9935: an ML-KEM key cannot sign, so it never proves possession in a CSR of its own.
+            return await RefuseAsync(admission, context, RefusedPolicy,
+                EstError.BadRequest($"label '{LabelText(context.Label)}' issues {profile.ServerKeyAlgorithm.Name} keys, which cannot sign a CSR (RFC 9935): ML-KEM keys come from /serverkeygen"), cancellationToken);
+        }
+
         if (CheckProofOfPossessionLinking(profile, csr, context) is { } linkError)
         {
             return await RefuseAsync(admission, context, RefusedPolicy, linkError, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Estuary.Ca;
 using Estuary.Protocol;
 using Estuary.Protocol.Asn1;
@@ -14,7 +15,8 @@ public sealed partial class RegistrationAuthority
     /// /serverkeygen (RFC 7030 §4.4): same authentication as simpleenroll; the CSR's subject and extensions
     /// are the request and its signature is still verified, but its public key is not the certificate's: only its
     /// type (curve or RSA size) is read, and generated when the label accepts it, the label's ServerKeyAlgorithm
-    /// otherwise. The private key exists only in this call and in the response: it is never stored (unless the
+    /// otherwise. On an ML-KEM label the key is always the label's ML-KEM key (RFC 9935; its certificate has keyUsage
+    /// keyEncipherment only). The private key exists only in this call and in the response: it is never stored (unless the
     /// label archives keys, encrypted).
     /// </summary>
     public async Task<EstResult<ServerGeneratedKey>> ServerKeyGenAsync(EstRequestContext context, CertificationRequest csr, CancellationToken cancellationToken)
@@ -53,32 +55,42 @@ public sealed partial class RegistrationAuthority
         }
 
         // The key type of the CSR's public key when the label accepts it, the label's default otherwise (CsrPolicy).
-        var (algorithm, fromCsr) = CsrPolicy.ChooseServerKey(profile, requested.PublicKey);
-        using var key = algorithm.Generate();
+        // An ML-KEM label always gets its ML-KEM key: such a key cannot sign, so no CSR can carry the wish (RFC 9935).
+        var mlKem = profile.ServerKeyAlgorithm.Family == KeyFamily.MlKem;
+        var (algorithm, fromCsr) = mlKem ? (profile.ServerKeyAlgorithm, false) : CsrPolicy.ChooseServerKey(profile, requested.PublicKey);
+        var (subjectPublicKeyInfo, pkcs8) = GenerateKeyPair(algorithm);
         var now = _time.GetUtcNow();
-        var instructions = CsrPolicy.ApplyWithServerGeneratedKey(profile, requested, key.ExportSubjectPublicKeyInfo(), now, _options.BackdateBy);
+        var instructions = CsrPolicy.ApplyWithServerGeneratedKey(profile, requested, subjectPublicKeyInfo, now, _options.BackdateBy);
         if (instructions.Value is not { } tbs)
         {
+            CryptographicOperations.ZeroMemory(pkcs8);
             return await RefuseAsync(admission, context, RefusedPolicy, instructions.Error!, cancellationToken);
         }
 
-        var keyNote = fromCsr
-            ? $"server-generated {algorithm.Name} key (the CSR's key type)"
-            : $"server-generated {algorithm.Name} key (the label's default; the CSR asked for {requested.PublicKey.Name})";
+        if (mlKem)
+        {
+            tbs = WithKeyEnciphermentOnly(tbs);
+        }
+
+        var keyNote = mlKem
+            ? $"server-generated {algorithm.Name} key (the label's key type; ML-KEM cannot sign a CSR)"
+            : fromCsr
+                ? $"server-generated {algorithm.Name} key (the CSR's key type)"
+                : $"server-generated {algorithm.Name} key (the label's default; the CSR asked for {requested.PublicKey.Name})";
         var recorded = await RecordAsync(tbs, requested, admission, replaces: null, context, approvedRequest: null, cancellationToken, keyNote);
         if (recorded.Value is not { } issued)
         {
+            CryptographicOperations.ZeroMemory(pkcs8);
             return recorded.Error!;
         }
 
-        var pkcs8 = PrivateKeyInfo.Encode(key);
         if (profile.ArchiveCertificate is { } archive)
         {
             await ArchiveAsync(archive, issued, pkcs8, who, now, cancellationToken);
         }
         else
         {
-            LogServerKeyGenerated(_logger, algorithm.Name, issued.SerialHex, fromCsr ? "the CSR's key type" : "the label's default");
+            LogServerKeyGenerated(_logger, algorithm.Name, issued.SerialHex, mlKem ? "the label's ML-KEM key type" : fromCsr ? "the CSR's key type" : "the label's default");
         }
 
         if (protection.Value is not { } plan)
@@ -89,7 +101,7 @@ public sealed partial class RegistrationAuthority
         try
         {
             var encrypted = _keyProtection!.Seal(plan, pkcs8);
-            LogServerKeyEncrypted(_logger, issued.SerialHex, plan.Certificate is null ? "kekri" : "certificate");
+            LogServerKeyEncrypted(_logger, issued.SerialHex, plan.Certificate is null ? "kekri" : MlKemKeys.IsMlKem(plan.Certificate.PublicKey.Oid.Value) ? "KEMRecipientInfo" : "certificate");
             return EstResult<ServerGeneratedKey>.Ok(new ServerGeneratedKey(issued, []) { EncryptedKey = encrypted });
         }
         finally
@@ -100,6 +112,28 @@ public sealed partial class RegistrationAuthority
                 CryptographicOperations.ZeroMemory(kek);
             }
         }
+    }
+
+    /// <summary>
+    /// A new key pair of <paramref name="algorithm"/>: SubjectPublicKeyInfo and PKCS#8. EC and RSA through the BCL; ML-KEM
+    /// through Bouncy Castle (<see cref="MlKemKeys"/>), its private key in the seed form RFC 9935 §6 recommends.
+    /// </summary>
+    private static (byte[] SubjectPublicKeyInfo, byte[] Pkcs8) GenerateKeyPair(KeyAlgorithm algorithm)
+    {
+        if (algorithm.Family == KeyFamily.MlKem)
+        {
+            return MlKemKeys.Generate(algorithm.Oid!);
+        }
+
+        using var key = algorithm.Generate();
+        return (key.ExportSubjectPublicKeyInfo(), PrivateKeyInfo.Encode(key));
+    }
+
+    /// <summary>RFC 9935 §5 (and RFC 9936 §4): the keyUsage of an ML-KEM certificate MUST hold keyEncipherment only, whatever the label lists.</summary>
+    private static IssuanceInstructions WithKeyEnciphermentOnly(IssuanceInstructions tbs)
+    {
+        var keyUsage = new CertificateExtension(Oids.KeyUsage, true, new X509KeyUsageExtension(X509KeyUsageFlags.KeyEncipherment, true).RawData);
+        return tbs with { Extensions = [keyUsage, .. tbs.Extensions.Where(e => e.Oid != Oids.KeyUsage)] };
     }
 
     /// <summary>Null plan when the CSR asks for no encryption; a 400 when it names a key the server does not know.</summary>
@@ -133,7 +167,7 @@ public sealed partial class RegistrationAuthority
     /// The profile archives keys: the key is kept only as CMS EnvelopedData to the archive certificate, beside the
     /// certificate record. If that fails the key is not returned either (the request fails with the storage error).
     /// </summary>
-    private async Task ArchiveAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 archive, IssuedCertificate issued, byte[] pkcs8, EstPrincipal who, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ArchiveAsync(X509Certificate2 archive, IssuedCertificate issued, byte[] pkcs8, EstPrincipal who, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var enveloped = ServerGeneratedKeyEnvelope.EnvelopeForArchive(pkcs8, archive);
         var audit = new AuditEvent(now, "key.archived", who.Id, $"serverkeygen key of serial {issued.SerialHex} archived encrypted to '{archive.Subject}'");

@@ -13,7 +13,8 @@ namespace Estuary.Ra;
 /// <list type="bullet">
 /// <item>AsymmetricDecryptKeyIdentifier: a certificate whose subjectKeyIdentifier equals the value — the TLS client
 /// certificate of this request, or an unexpired, unrevoked certificate this CA issued to the same account. Its
-/// key usage must allow keyEncipherment (RSA) or keyAgreement (EC), RFC 5280 §4.2.1.3.</item>
+/// key usage must allow keyEncipherment (RSA, ML-KEM) or keyAgreement (EC), RFC 5280 §4.2.1.3. An ML-KEM certificate
+/// (RFC 9935, e.g. from an earlier serverkeygen on an ML-KEM label) gets a KEMRecipientInfo (RFC 9629, RFC 9936).</item>
 /// <item>DecryptKeyIdentifier: a symmetric key provisioned for the account (`estuary decrypt-keys set`).</item>
 /// </list>
 /// The signer of the key package is the RA signing certificate: the RA generated the key.
@@ -155,17 +156,31 @@ public sealed class ServerKeyProtection
             return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: the certificate with this subjectKeyIdentifier has expired");
         }
 
-        var isRsa = certificate.GetRSAPublicKey() is { } rsa && Dispose(rsa);
-        var isEc = !isRsa && certificate.GetECDiffieHellmanPublicKey() is { } ec && Dispose(ec);
-        if (!isRsa && !isEc)
+        // ML-KEM (RFC 9935) is a key-establishment key like RSA's keyEncipherment: the KEMRecipientInfo of RFC 9629.
+        var isMlKem = MlKemKeys.IsMlKem(certificate.PublicKey.Oid.Value);
+        if (isMlKem)
         {
-            return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: the certificate holds neither an RSA nor an EC key");
+            try
+            {
+                _ = MlKemKeys.ReadPublicKey(certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            }
+            catch (EstProtocolException e)
+            {
+                return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: {e.Message}");
+            }
         }
 
-        var wanted = isRsa ? X509KeyUsageFlags.KeyEncipherment : X509KeyUsageFlags.KeyAgreement;
+        var isRsa = !isMlKem && certificate.GetRSAPublicKey() is { } rsa && Dispose(rsa);
+        var isEc = !isMlKem && !isRsa && certificate.GetECDiffieHellmanPublicKey() is { } ec && Dispose(ec);
+        if (!isRsa && !isEc && !isMlKem)
+        {
+            return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: the certificate holds neither an RSA, an EC nor an ML-KEM key ({certificate.PublicKey.Oid.FriendlyName ?? certificate.PublicKey.Oid.Value}), so the key cannot be encrypted to it");
+        }
+
+        var wanted = isEc ? X509KeyUsageFlags.KeyAgreement : X509KeyUsageFlags.KeyEncipherment;
         if (certificate.Extensions[Oids.KeyUsage] is X509KeyUsageExtension usage && (usage.KeyUsages & wanted) == 0)
         {
-            return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: the certificate's key usage does not allow {(isRsa ? "keyEncipherment" : "keyAgreement")} (RFC 5280 §4.2.1.3), so the key cannot be encrypted to it");
+            return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: the certificate's key usage does not allow {(isEc ? "keyAgreement" : "keyEncipherment")} (RFC 5280 §4.2.1.3), so the key cannot be encrypted to it");
         }
 
         return EstResult<KeyProtectionPlan>.Ok(KeyProtectionPlan.ForCertificate(certificate, ski));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Estuary.Client;
+using Estuary.Protocol;
 
 namespace Estuary.Cli.Client;
 
@@ -48,6 +49,20 @@ internal static class ServerKeyGenCommand
             var generated = await KeptRequest.SendAsync(pending, () => encrypt is null
                 ? client.ServerKeyGenAsync(csr, cancellationToken)
                 : client.ServerKeyGenAsync(csr, encrypt, cancellationToken));
+            if (MlKemKeys.IsMlKemPrivateKey(generated.Pkcs8PrivateKey))
+            {
+                // An ML-KEM label (RFC 9935): key.pem is the PKCS#8 seed form the server sent; no PKCS#12 (the BCL cannot hold the key).
+                if (output.P12 is not null)
+                {
+                    console.Say("The server generated an ML-KEM key: no PKCS#12 is written, only key.pem, cert.pem and chain.pem");
+                    output = new OutputFiles(output.Dir, null, null);
+                }
+
+                var savedMlKem = output.Save(generated.Pkcs8PrivateKey, generated.Certificate, chain);
+                var spec = new KeySpec("ML-KEM", MlKemKeys.SizeOf(MlKemKeys.ReadPrivateKey(generated.Pkcs8PrivateKey, out _).Parameters));
+                return KeptRequest.Finish(console, "Server generated", pending, savedMlKem, spec, generated.Certificate, attributes);
+            }
+
             var saved = output.Save(generated.Pkcs8PrivateKey, generated.Certificate, chain);
             using var key = Pkcs12.LoadKey(generated.Pkcs8PrivateKey);
             return KeptRequest.Finish(console, "Server generated", pending, saved, KeySpec.Of(key), generated.Certificate, attributes);

@@ -34,7 +34,11 @@ internal sealed class LabelsRule : IConfigurationRule
                 }
             }
 
-            CaRule.KeyType(context, section.Path + ":ServerKeyAlgorithm", profile.ServerKeyAlgorithm);
+            // ML-KEM-512/768/1024 (RFC 9935) is a serverkeygen key type, not a CA key: it is checked by Profile.Compile below.
+            if (!profile.ServerKeyAlgorithm.Trim().StartsWith("ML-KEM", StringComparison.OrdinalIgnoreCase) && !profile.ServerKeyAlgorithm.Trim().StartsWith("MLKEM", StringComparison.OrdinalIgnoreCase))
+            {
+                CaRule.KeyType(context, section.Path + ":ServerKeyAlgorithm", profile.ServerKeyAlgorithm);
+            }
             if (context.Problems.Count > before)
             {
                 continue;
