@@ -16,6 +16,9 @@ public sealed class CaHierarchyOptions
     /// <summary>Subject of the issuing CA; empty: "CN=Estuary NAME Issuing CA, O=Estuary".</summary>
     public string IssuingSubject { get; set; } = "";
 
+    /// <summary>"file" only: no PKCS#11 token Estuary drives (SoftHSM2 2.6.1) has ML-DSA mechanisms (see docs/PQC.md).</summary>
+    public string KeyProvider { get; set; } = "file";
+
     public int RootValidityDays { get; set; } = 20 * 365;
 
     public int IssuingValidityDays { get; set; } = 10 * 365;
