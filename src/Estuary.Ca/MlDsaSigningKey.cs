@@ -24,7 +24,7 @@ public sealed class MlDsaSigningKey : CaSigningKey
 
     public override byte[] Sign(ReadOnlySpan<byte> data) => Key.Sign(data);
 
-    public override X509SignatureGenerator CreateSignatureGenerator() => new MlDsaSignatureGenerator(this);
+    public override X509SignatureGenerator CreateSignatureGenerator() => new MlDsaSignatureGenerator(Key);
 
     /// <summary>A fresh key of <paramref name="algorithm"/> (ML-DSA-44/65/87).</summary>
     public static MlDsaSigningKey Generate(KeyAlgorithm algorithm) =>

@@ -272,7 +272,7 @@ public sealed class CertificationRequest
 
             case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
                 // RFC 9881 §4: parameters ABSENT and the raw key of the parameter set's size (FIPS 204 Table 2).
-                if (parameters is not null || key.Length != MlDsa.PublicKeyLength(algorithm))
+                if (parameters is { IsEmpty: false } || key.Length != MlDsa.PublicKeyLength(algorithm))
                 {
                     throw new EstProtocolException($"the {new PublicKeyKind(algorithm, null, 0).Name} public key is malformed (RFC 9881 §4: no parameters, {MlDsa.PublicKeyLength(algorithm)} octets)");
                 }
@@ -336,7 +336,7 @@ public sealed class CertificationRequest
             case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
                 {
                     // RFC 9881 §3: pure ML-DSA, parameters absent, and the key's own parameter set.
-                    if (signatureParameters is not null)
+                    if (signatureParameters is { IsEmpty: false })
                     {
                         throw new EstProtocolException("an ML-DSA signature AlgorithmIdentifier must have no parameters (RFC 9881 §3)");
                     }
