@@ -80,8 +80,11 @@ public static class CaDirectory
             }
         }
 
+        // Further hierarchies (e.g. ML-DSA) are created on the first start that names them, each in its own folder.
+        var hierarchies = CaHierarchies.LoadOrCreate(dataDirectory, options, passphrase, time);
         return new CaMaterial
         {
+            Hierarchies = hierarchies,
             RaSigningCertificate = raSigning,
             Issuing = active,
             TlsIssuer = issuing.Certificate,

@@ -29,6 +29,16 @@ public sealed class CaMaterial : IDisposable
     /// <summary>The root rollover in progress (RFC 7030 §4.1.3), or null.</summary>
     public RootRollover? Rollover { get; init; }
 
+    /// <summary>The further hierarchies (Estuary:Ca:Hierarchies), e.g. ML-DSA; the main one is <see cref="Issuing"/>.</summary>
+    public IReadOnlyList<CaHierarchy> Hierarchies { get; init; } = [];
+
+    /// <summary>The issuing CA of hierarchy <paramref name="name"/>: the main one for null, empty or "default"; null when unknown.</summary>
+    public CertificateAuthority? IssuingOf(string? name) =>
+        string.IsNullOrEmpty(name) || name == CaHierarchies.Main ? Issuing : Hierarchies.FirstOrDefault(h => h.Name == name)?.Issuing;
+
+    /// <summary>Every issuing CA this server runs: the main one first, then one per further hierarchy.</summary>
+    public IReadOnlyList<CertificateAuthority> AllIssuing => [Issuing, .. Hierarchies.Select(h => h.Issuing)];
+
     /// <summary>Encrypts the keys this host creates later (the OCSP signer); never printed or logged.</summary>
     internal string KeyPassphrase { get; init; } = "";
 
@@ -40,5 +50,9 @@ public sealed class CaMaterial : IDisposable
         Issuing.Dispose();
         TlsCertificate.Dispose();
         RaSigningCertificate?.Dispose();
+        foreach (var hierarchy in Hierarchies)
+        {
+            hierarchy.Dispose();
+        }
     }
 }

@@ -50,6 +50,12 @@ public sealed class CaOptions
     /// <summary>True when the CA keys are in a PKCS#11 token.</summary>
     public bool UsesPkcs11 => string.Equals(KeyProvider, "pkcs11", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Further CA hierarchies by name (section "Estuary:Ca:Hierarchies:NAME"), e.g. an ML-DSA one beside this ECDSA
+    /// one; a label picks one with Estuary:Labels:LABEL:Hierarchy. Created on first start or by `estuary ca init`.
+    /// </summary>
+    public IDictionary<string, CaHierarchyOptions> Hierarchies { get; } = new Dictionary<string, CaHierarchyOptions>(StringComparer.Ordinal);
+
     /// <summary>Extra DNS names or IP addresses for the generated TLS server certificate (localhost, 127.0.0.1 and ::1 are always in it).</summary>
     public IList<string> TlsHostnames { get; } = [];
 }

@@ -252,6 +252,12 @@ public sealed class CertificateAuthority : IDisposable
                 var tbs = reader.ReadEncodedValue();
                 var algorithm = reader.ReadSequence().ReadObjectIdentifier();
                 var signature = reader.ReadBitString(out _);
+                if (Protocol.Crypto.MlDsa.IsMlDsa(algorithm))
+                {
+                    // RFC 9881 §3: pure ML-DSA over the TBSCertificate, with this CA's key.
+                    return Protocol.Crypto.MlDsa.Verify(algorithm, _subjectPublicKeyInfo.Value, tbs.Span, signature);
+                }
+
                 var hash = algorithm switch
                 {
                     Protocol.Asn1.Oids.EcdsaWithSha256 or Protocol.Asn1.Oids.Sha256WithRsa => System.Security.Cryptography.HashAlgorithmName.SHA256,

@@ -82,8 +82,7 @@ public static class IssuingCaFolder
         var keyFile = Path.Combine(directory, CaDirectory.IssuingKeyFile);
         if (File.Exists(keyFile))
         {
-            var key = CaDirectory.LoadKey(keyFile, passphrase);
-            return new SoftwareSigningKey(key, HashOf(key));
+            return CaKeyFiles.Load(keyFile, passphrase);
         }
 
         var labelFile = Path.Combine(directory, KeyLabelFile);
@@ -118,17 +117,19 @@ public static class IssuingCaFolder
     /// a new issuing-ca.pem whose key is in place becomes the signer; previous CAs come and go. Returns true when
     /// something changed. A half-written renewal (certificate and key not matching yet) is left for the next check.
     /// </summary>
-    public static bool Reload(CaMaterial material, TimeProvider time)
+    public static bool Reload(CaMaterial material, TimeProvider time) =>
+        Reload(material.Issuing, material.DataDirectory, material.Root, material.KeyPassphrase, time);
+
+    /// <summary>As <see cref="Reload(CaMaterial, TimeProvider)"/>, for the issuing CA <paramref name="ca"/> kept in <paramref name="dataDirectory"/> under <paramref name="root"/>.</summary>
+    public static bool Reload(CertificateAuthority ca, string dataDirectory, X509Certificate2 root, string passphrase, TimeProvider time)
     {
-        var ca = material.Issuing;
-        var dataDirectory = material.DataDirectory;
         var now = time.GetUtcNow();
         var token = (ca.SigningKey as Pkcs11SigningKey)?.Token;
         var certificatePath = Path.Combine(dataDirectory, CaDirectory.IssuingCertificateFile);
         using var onDisk = X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
         if (onDisk.RawData.AsSpan().SequenceEqual(ca.Certificate.RawData))
         {
-            var previous = LoadPrevious(dataDirectory, material.KeyPassphrase, material.Root, token, ca.Previous, now);
+            var previous = LoadPrevious(dataDirectory, passphrase, root, token, ca.Previous, now);
             if (previous.Count == ca.Previous.Count && previous.All(ca.Previous.Contains))
             {
                 return false;
@@ -138,7 +139,7 @@ public static class IssuingCaFolder
             return true;
         }
 
-        if (ca.RolloverCertificates.Count > 0 || !onDisk.IssuerName.RawData.AsSpan().SequenceEqual(material.Root.SubjectName.RawData))
+        if (ca.RolloverCertificates.Count > 0 || !onDisk.IssuerName.RawData.AsSpan().SequenceEqual(root.SubjectName.RawData))
         {
             return false; // a root rollover changes the hierarchy: that takes a restart (see "Root CA rollover")
         }
@@ -159,8 +160,7 @@ public static class IssuingCaFolder
         }
         else
         {
-            var software = CaDirectory.LoadKey(Path.Combine(dataDirectory, CaDirectory.IssuingKeyFile), material.KeyPassphrase);
-            key = new SoftwareSigningKey(software, HashOf(software));
+            key = CaKeyFiles.Load(Path.Combine(dataDirectory, CaDirectory.IssuingKeyFile), passphrase);
         }
 
         if (!CaCertificates.PublicKeyOf(key).ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(onDisk.PublicKey.ExportSubjectPublicKeyInfo()))
@@ -169,8 +169,8 @@ public static class IssuingCaFolder
             return false;
         }
 
-        var previousCas = LoadPrevious(dataDirectory, material.KeyPassphrase, material.Root, token, ca.Previous, now);
-        ca.Renew(X509CertificateLoader.LoadCertificate(onDisk.RawData), [material.Root], key, previousCas);
+        var previousCas = LoadPrevious(dataDirectory, passphrase, root, token, ca.Previous, now);
+        ca.Renew(X509CertificateLoader.LoadCertificate(onDisk.RawData), [root], key, previousCas);
         return true;
     }
 

@@ -91,14 +91,12 @@ public static partial class IssuingCaRenewal
                 throw new InvalidOperationException($"the root key is not in {dataDirectory} ({CaDirectory.RootKeyFile}); for a CA in a PKCS#11 token set Estuary:Ca:KeyProvider=pkcs11");
             }
 
-            using var rootMaterial = CaDirectory.LoadKey(F(CaDirectory.RootKeyFile), passphrase);
-            using var rootKey = new SoftwareSigningKey(rootMaterial, IssuingCaFolder.HashOf(rootMaterial));
-            var algorithm = KeyAlgorithm.Parse(options.IssuingKeyAlgorithm);
-            var newMaterial = algorithm.Generate();
-            using var newKey = new SoftwareSigningKey(newMaterial, algorithm.Hash);
+            // Any family the key files hold: ECDSA, RSA, or ML-DSA for an ML-DSA hierarchy (Estuary:Ca:Hierarchies).
+            using var rootKey = CaKeyFiles.Load(F(CaDirectory.RootKeyFile), passphrase);
+            using var newKey = CaKeyFiles.Generate(KeyAlgorithm.Parse(options.IssuingKeyAlgorithm));
             issued = CaCertificates.Create(name, CaCertificates.PublicKeyOf(newKey), root.SubjectName, rootKey, root, 0, now.AddMinutes(-5), notAfter);
             KeepPrevious(dataDirectory, previousDirectory, current, keyFile: F(CaDirectory.IssuingKeyFile), keyLabel: null);
-            CaDirectory.WriteKey(F(CaDirectory.IssuingKeyFile), newMaterial, passphrase);
+            CaKeyFiles.Write(F(CaDirectory.IssuingKeyFile), newKey, passphrase);
         }
 
         // Written last: a reader that sees the new certificate finds its key in place (and checks that it matches).

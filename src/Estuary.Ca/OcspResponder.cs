@@ -54,10 +54,11 @@ public sealed class OcspResponder
 
     /// <summary>The DER OCSPResponse for <paramref name="request"/>.</summary>
     /// <param name="lookup">The status of a serial (upper-case hex) issued by this CA.</param>
+    /// <param name="signer">The delegated responder (RFC 6960 §4.2.2.2); null: the CA signs with its own key (an ML-DSA hierarchy, whose responses are then ML-DSA-signed, RFC 9881 §3).</param>
     public async Task<OcspAnswer> RespondAsync(
         ReadOnlyMemory<byte> request,
         Func<string, CancellationToken, Task<OcspCertificateStatus>> lookup,
-        OcspSigningIdentity signer,
+        OcspSigningIdentity? signer,
         DateTimeOffset now,
         TimeSpan validity,
         CancellationToken cancellationToken)
@@ -82,8 +83,10 @@ public sealed class OcspResponder
 
         var thisUpdate = TruncateToSeconds(now);
         var nextUpdate = thisUpdate + validity;
-        var responderKey = Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(signer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
-        var generator = new BasicOcspRespGenerator(responderKey);
+        // RFC 6960 §4.2.2.3: the delegated responder is named by its key hash; the CA signing itself, by its name.
+        var generator = signer is not null
+            ? new BasicOcspRespGenerator(Org.BouncyCastle.Security.PublicKeyFactory.CreateKey(signer.Certificate.PublicKey.ExportSubjectPublicKeyInfo()))
+            : new BasicOcspRespGenerator(new RespID(X509Name.GetInstance(_issuing.Certificate.SubjectName.RawData)));
         var allGood = true;
         foreach (var single in singles)
         {
@@ -129,10 +132,9 @@ public sealed class OcspResponder
             }));
         }
 
-        var basic = generator.Generate(
-            new BclSignatureFactory(signer.Key, HashAlgorithmName.SHA256),
-            [new BcCertificate(signer.Certificate.RawData), _bcIssuing],
-            thisUpdate.UtcDateTime);
+        var basic = signer is not null
+            ? generator.Generate(new BclSignatureFactory(signer.Key, HashAlgorithmName.SHA256), [new BcCertificate(signer.Certificate.RawData), _bcIssuing], thisUpdate.UtcDateTime)
+            : generator.Generate(new CaKeySignatureFactory(_issuing.SigningKey), [_bcIssuing], thisUpdate.UtcDateTime);
         var response = new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic);
         return new OcspAnswer(response.GetEncoded(), OcspRespStatus.Successful, null, nonce is null && allGood ? nextUpdate : null);
     }

@@ -58,6 +58,10 @@ internal static class CaInitCommand
                 Console.WriteLine($"created the CA in {directory}");
                 Console.WriteLine($"  root CA     {material.Root.Subject} ({material.RootCertificatePath})");
                 Console.WriteLine($"  issuing CA  {material.Issuing.Certificate.Subject}");
+                foreach (var hierarchy in material.Hierarchies)
+                {
+                    Console.WriteLine($"  hierarchy   {hierarchy.Name}: {hierarchy.Issuing.Certificate.Subject} under {hierarchy.Root.Subject} ({hierarchy.Directory})");
+                }
                 if (options.UsesPkcs11)
                 {
                     Console.WriteLine($"  keys        in PKCS#11 token '{options.Pkcs11.TokenLabel}': {options.Pkcs11.RootKeyLabel}, {options.Pkcs11.IssuingKeyLabel}");

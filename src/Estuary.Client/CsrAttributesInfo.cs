@@ -25,7 +25,7 @@ public sealed class CsrAttributesInfo
         ["2.16.840.1.101.3.4.2.3"] = "SHA-512",
     };
 
-    /// <summary>"EC" or "RSA" when the server names a key algorithm; otherwise null.</summary>
+    /// <summary>"EC", "RSA" or "ML-DSA-44/65/87" when the server names a key algorithm; otherwise null.</summary>
     public string? KeyAlgorithm { get; private set; }
 
     /// <summary>"P-256", "P-384" or "P-521" when the server names a curve.</summary>
@@ -158,6 +158,10 @@ public sealed class CsrAttributesInfo
                 break;
             case Oids.RsaEncryption:
                 KeyAlgorithm = "RSA";
+                break;
+            case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
+                // RFC 9908 with RFC 9881: the ML-DSA OID alone names both the key and the signature algorithm.
+                KeyAlgorithm = new PublicKeyKind(oid, null, 0).Name;
                 break;
             case Oids.EcdsaWithSha256 or Oids.EcdsaWithSha384 or Oids.EcdsaWithSha512
                 or Oids.Sha256WithRsa or Oids.Sha384WithRsa or Oids.Sha512WithRsa or Oids.RsaPss:

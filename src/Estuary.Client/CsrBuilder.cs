@@ -27,7 +27,8 @@ public static class CsrBuilder
         {
             ECDsa ec => new CertificateRequest(subject, ec, h),
             RSA rsa => new CertificateRequest(subject, rsa, h, RSASignaturePadding.Pkcs1),
-            _ => throw new ArgumentException("ECDSA or RSA key expected", nameof(key)),
+            MlDsaKey mlDsa => MlDsaRequest(subject, mlDsa),
+            _ => throw new ArgumentException("ECDSA, RSA or ML-DSA key expected", nameof(key)),
         };
         var sans = new SubjectAlternativeNameBuilder();
         var any = false;
@@ -60,7 +61,7 @@ public static class CsrBuilder
             request.OtherRequestAttributes.Add(attribute);
         }
 
-        return request.CreateSigningRequest();
+        return Sign(request, key);
     }
 
     /// <summary>The hash named by a csrattrs answer, if any.</summary>
@@ -83,7 +84,8 @@ public static class CsrBuilder
         {
             ECDsa ec => new CertificateRequest(current.SubjectName, ec, h),
             RSA rsa => new CertificateRequest(current.SubjectName, rsa, h, RSASignaturePadding.Pkcs1),
-            _ => throw new ArgumentException("ECDSA or RSA key expected", nameof(key)),
+            MlDsaKey mlDsa => MlDsaRequest(current.SubjectName, mlDsa),
+            _ => throw new ArgumentException("ECDSA, RSA or ML-DSA key expected", nameof(key)),
         };
         foreach (var extension in current.Extensions)
         {
@@ -93,6 +95,18 @@ public static class CsrBuilder
             }
         }
 
-        return request.CreateSigningRequest();
+        return Sign(request, key);
     }
+
+    /// <summary>
+    /// A request for an ML-DSA key: the BCL builds the CertificationRequestInfo around the RFC 9881 public key, and the
+    /// signature is pure ML-DSA with the empty context, AlgorithmIdentifier without parameters (RFC 9881 §3). The
+    /// hash given to the builder is not used by ML-DSA.
+    /// </summary>
+    private static CertificateRequest MlDsaRequest(X500DistinguishedName subject, MlDsaKey key) =>
+        new(subject, PublicKey.CreateFromSubjectPublicKeyInfo(key.Key.SubjectPublicKeyInfo, out _), HashAlgorithmName.SHA512);
+
+    private static byte[] Sign(CertificateRequest request, AsymmetricAlgorithm key) => key is MlDsaKey mlDsa
+        ? request.CreateSigningRequest(new Protocol.Crypto.MlDsaSignatureGenerator(mlDsa.Key))
+        : request.CreateSigningRequest();
 }

@@ -2,12 +2,26 @@ using System.Security.Cryptography;
 
 namespace Estuary.Client;
 
-/// <summary>A key to generate on the device: ECDSA on a NIST curve or RSA of a size ("P-256", "P-384", "P-521", "RSA-2048", "RSA-3072", "RSA-4096").</summary>
+/// <summary>
+/// A key to generate on the device: ECDSA on a NIST curve, RSA of a size, or ML-DSA (RFC 9881) of a parameter set
+/// ("P-256", "P-384", "P-521", "RSA-2048", "RSA-3072", "RSA-4096", "ML-DSA-44", "ML-DSA-65", "ML-DSA-87").
+/// </summary>
 public sealed record KeySpec(string Algorithm, int Size)
 {
     public static KeySpec P256 { get; } = new("EC", 256);
 
-    public string Name => Algorithm switch { "EC" => $"P-{Size}", "RSA" => $"RSA-{Size}", _ => $"{Algorithm}-{Size}" };
+    public string Name => Algorithm switch
+    {
+        "EC" => $"P-{Size}",
+        MlDsaAlgorithm => $"ML-DSA-{Size}",
+        "RSA" => $"RSA-{Size}",
+        _ => $"{Algorithm}-{Size}",
+    };
+
+    private const string MlDsaAlgorithm = "ML-DSA";
+
+    /// <summary>True for ML-DSA: a key the BCL cannot use for TLS on OpenSSL 3.0 (see docs/PQC.md).</summary>
+    public bool IsMlDsa => Algorithm == MlDsaAlgorithm;
 
     /// <summary>The hash that matches the key's strength (RFC 5480 §4 for curves; SHA-256 for RSA).</summary>
     public HashAlgorithmName Hash => (Algorithm, Size) switch
@@ -29,7 +43,10 @@ public sealed record KeySpec(string Algorithm, int Size)
             "RSA" or "RSA-2048" or "RSA2048" => new("RSA", 2048),
             "RSA-3072" or "RSA3072" => new("RSA", 3072),
             "RSA-4096" or "RSA4096" => new("RSA", 4096),
-            _ => throw new ArgumentException($"unknown key type '{text}': use P-256, P-384, P-521, RSA-2048, RSA-3072 or RSA-4096", nameof(text)),
+            "ML-DSA-44" or "MLDSA44" => new(MlDsaAlgorithm, 44),
+            "ML-DSA-65" or "MLDSA65" => new(MlDsaAlgorithm, 65),
+            "ML-DSA-87" or "MLDSA87" => new(MlDsaAlgorithm, 87),
+            _ => throw new ArgumentException($"unknown key type '{text}': use P-256, P-384, P-521, RSA-2048, RSA-3072, RSA-4096, ML-DSA-44, ML-DSA-65 or ML-DSA-87", nameof(text)),
         };
     }
 
@@ -43,6 +60,9 @@ public sealed record KeySpec(string Algorithm, int Size)
             _ => P256,
         },
         "RSA" => new("RSA", Math.Max(2048, attributes.RsaKeySize ?? 2048)),
+        "ML-DSA-44" => new(MlDsaAlgorithm, 44),
+        "ML-DSA-65" => new(MlDsaAlgorithm, 65),
+        "ML-DSA-87" => new(MlDsaAlgorithm, 87),
         _ => null,
     };
 
@@ -51,6 +71,9 @@ public sealed record KeySpec(string Algorithm, int Size)
         ("EC", 384) => ECDsa.Create(ECCurve.NamedCurves.nistP384),
         ("EC", 521) => ECDsa.Create(ECCurve.NamedCurves.nistP521),
         ("EC", _) => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        (MlDsaAlgorithm, 44) => new MlDsaKey(Protocol.Crypto.MlDsaPrivateKey.Generate(Protocol.Asn1.Oids.MlDsa44)),
+        (MlDsaAlgorithm, 65) => new MlDsaKey(Protocol.Crypto.MlDsaPrivateKey.Generate(Protocol.Asn1.Oids.MlDsa65)),
+        (MlDsaAlgorithm, _) => new MlDsaKey(Protocol.Crypto.MlDsaPrivateKey.Generate(Protocol.Asn1.Oids.MlDsa87)),
         _ => RSA.Create(Size),
     };
 
@@ -59,6 +82,7 @@ public sealed record KeySpec(string Algorithm, int Size)
     {
         ECDsa ec => new("EC", ec.KeySize),
         RSA rsa => new("RSA", rsa.KeySize),
-        _ => throw new ArgumentException("ECDSA or RSA key expected", nameof(key)),
+        MlDsaKey mlDsa => new(MlDsaAlgorithm, int.Parse(mlDsa.ParameterSet.AsSpan(7), System.Globalization.CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentException("ECDSA, RSA or ML-DSA key expected", nameof(key)),
     };
 }

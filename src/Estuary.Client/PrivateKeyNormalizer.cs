@@ -72,8 +72,13 @@ public static class PrivateKeyNormalizer
                     break;
                 }
 
+            case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
+                // RFC 9881 §6: any of seed, expandedKey or both (whose halves must agree) reads.
+                Protocol.Crypto.MlDsaPrivateKey.ImportPkcs8(der);
+                break;
+
             default:
-                // Another algorithm (Ed25519, ML-DSA, …): keep it as sent; the caller decides whether it can use it.
+                // Another algorithm (Ed25519, ML-KEM, …): keep it as sent; the caller decides whether it can use it.
                 break;
         }
     }

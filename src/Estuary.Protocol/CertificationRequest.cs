@@ -270,6 +270,15 @@ public sealed class CertificationRequest
                     return new PublicKeyKind(algorithm, null, bits);
                 }
 
+            case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
+                // RFC 9881 §4: parameters ABSENT and the raw key of the parameter set's size (FIPS 204 Table 2).
+                if (parameters is { IsEmpty: false } || key.Length != MlDsa.PublicKeyLength(algorithm))
+                {
+                    throw new EstProtocolException($"the {new PublicKeyKind(algorithm, null, 0).Name} public key is malformed (RFC 9881 §4: no parameters, {MlDsa.PublicKeyLength(algorithm)} octets)");
+                }
+
+                return new PublicKeyKind(algorithm, null, 0);
+
             default:
                 return new PublicKeyKind(algorithm, null, 0);
         }
@@ -324,8 +333,25 @@ public sealed class CertificationRequest
                     break;
                 }
 
+            case Oids.MlDsa44 or Oids.MlDsa65 or Oids.MlDsa87:
+                {
+                    // RFC 9881 §3: pure ML-DSA, parameters absent, and the key's own parameter set.
+                    if (signatureParameters is { IsEmpty: false })
+                    {
+                        throw new EstProtocolException("an ML-DSA signature AlgorithmIdentifier must have no parameters (RFC 9881 §3)");
+                    }
+
+                    if (publicKey.AlgorithmOid != signatureAlgorithm)
+                    {
+                        throw new EstProtocolException($"the CSR is signed with {new PublicKeyKind(signatureAlgorithm, null, 0).Name} but its key is {publicKey.Name}");
+                    }
+
+                    valid = MlDsa.Verify(signatureAlgorithm, spki.Span, tbs, signature);
+                    break;
+                }
+
             default:
-                throw new EstProtocolException($"the CSR signature algorithm {signatureAlgorithm} is not supported (use ECDSA or RSA with SHA-256/384/512)");
+                throw new EstProtocolException($"the CSR signature algorithm {signatureAlgorithm} is not supported (use ECDSA, RSA with SHA-256/384/512, or ML-DSA)");
         }
 
         if (!valid)

@@ -124,6 +124,11 @@ public static class CsrPolicy
             return null;
         }
 
+        if (key.IsMlDsa && profile.AllowedMlDsa.Contains(key.AlgorithmOid))
+        {
+            return null;
+        }
+
         if (key.IsRsa && profile.AllowsRsa)
         {
             return key.KeySizeBits >= profile.MinRsaBits

@@ -19,8 +19,11 @@ public sealed partial class EstAuthenticator
     private readonly ILogger _logger;
     private readonly ILoginThrottle _throttle;
 
-    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger, ILoginThrottle? throttle = null)
+    private readonly IssuerHierarchies? _hierarchies;
+
+    public EstAuthenticator(IEstuaryStore store, CertificateAuthority ca, PasswordHasher hasher, TimeProvider time, ILogger<EstAuthenticator> logger, ILoginThrottle? throttle = null, IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies;
         _throttle = throttle ?? new LoginThrottle(time);
         _store = store;
         _ca = ca;
@@ -57,7 +60,8 @@ public sealed partial class EstAuthenticator
     /// <summary>Accepts a certificate this CA signed, that storage knows, unexpired and not revoked, of an enabled account.</summary>
     public async Task<EstResult<EstPrincipal>> AuthenticateCertificateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
     {
-        if (!_ca.IssuedThis(certificate))
+        // A certificate of a further hierarchy (e.g. a P-256 key under the ML-DSA CA) authenticates like one of the main CA.
+        if (!_ca.IssuedThis(certificate) && _hierarchies?.Further.Any(ca => ca.IssuedThis(certificate)) != true)
         {
             return EstError.Unauthorized("the TLS client certificate was not issued by this CA");
         }

@@ -20,8 +20,11 @@ public sealed class IssuerCrls : IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ConcurrentDictionary<string, CrlPublisher> _previous = new(StringComparer.Ordinal);
 
-    public IssuerCrls(CertificateAuthority ca, CrlPublisher current, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILoggerFactory loggers)
+    private readonly IssuerHierarchies? _hierarchies;
+
+    public IssuerCrls(CertificateAuthority ca, CrlPublisher current, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILoggerFactory loggers, IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies;
         _ca = ca;
         _current = current;
         _store = store;
@@ -39,7 +42,8 @@ public sealed class IssuerCrls : IDisposable
             return await _current.GetCurrentAsync(cancellationToken);
         }
 
-        if (_ca.Previous.FirstOrDefault(p => p.KeyIdentifierHex == wanted) is not { } previous)
+        // The main CA's renewed-away generations, and every generation of the further hierarchies (each its own issuer).
+        if (_ca.Previous.Concat(_hierarchies?.FurtherGenerations ?? []).FirstOrDefault(p => p.KeyIdentifierHex == wanted) is not { } previous)
         {
             return null;
         }

@@ -22,8 +22,11 @@ public sealed partial class OcspService : IDisposable
     private readonly ConcurrentDictionary<string, Responder> _responders = new(StringComparer.Ordinal);
     private readonly Lock _renewal = new();
 
-    public OcspService(CertificateAuthority ca, CaMaterial material, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<OcspService> logger)
+    private readonly IssuerHierarchies? _hierarchies;
+
+    public OcspService(CertificateAuthority ca, CaMaterial material, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<OcspService> logger, IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies;
         _ca = ca;
         _material = material;
         _store = store;
@@ -44,9 +47,21 @@ public sealed partial class OcspService : IDisposable
     public async Task<OcspAnswer> RespondAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         var generations = _ca.Generations;
-        var issuer = OcspResponder.MatchIssuer(request, generations) ?? generations[0];
-        var responder = For(issuer);
-        var answer = await responder.Ocsp.RespondAsync(request, (serial, ct) => LookupAsync(issuer, serial, ct), responder.Signer, _time.GetUtcNow(), _options.OcspValidity, cancellationToken);
+        IReadOnlyList<CertificateAuthority> candidates = _hierarchies is null ? generations : [.. generations, .. _hierarchies.FurtherGenerations];
+        var issuer = OcspResponder.MatchIssuer(request, candidates) ?? generations[0];
+        OcspAnswer answer;
+        if (!generations.Contains(issuer))
+        {
+            // A further hierarchy (e.g. ML-DSA): its issuing CA signs the answer itself (RFC 6960 §4.2.2.2, the CA
+            // as responder), so the response is signed with the hierarchy's algorithm and needs no delegated key.
+            answer = await new OcspResponder(issuer).RespondAsync(request, (serial, ct) => LookupAsync(issuer, serial, ct), signer: null, _time.GetUtcNow(), _options.OcspValidity, cancellationToken);
+        }
+        else
+        {
+            var responder = For(issuer);
+            answer = await responder.Ocsp.RespondAsync(request, (serial, ct) => LookupAsync(issuer, serial, ct), responder.Signer, _time.GetUtcNow(), _options.OcspValidity, cancellationToken);
+        }
+
         if (answer.Reason is { } reason)
         {
             LogRefused(_logger, reason);

@@ -31,6 +31,15 @@ public sealed partial class Profile
 
     public bool AllowsRsa { get; private init; }
 
+    /// <summary>The ML-DSA parameter sets (RFC 9881 OIDs) a CSR's key may use.</summary>
+    public IReadOnlySet<string> AllowedMlDsa { get; private init; } = new HashSet<string>();
+
+    /// <summary>The CA hierarchy that signs for this label (Estuary:Ca:Hierarchies:NAME); null: the main one.</summary>
+    public string? Hierarchy { get; private init; }
+
+    /// <summary>The key types a CSR may carry, as AllowedKeys names them (configuration labels and console templates).</summary>
+    public static IReadOnlyList<string> SubjectKeyTypes { get; } = ["P-256", "P-384", "P-521", "RSA", "ML-DSA-44", "ML-DSA-65", "ML-DSA-87"];
+
     public int MinRsaBits { get; private init; }
 
     public IReadOnlySet<string> SubjectAttributeOids { get; private init; } = new HashSet<string>();
@@ -96,6 +105,7 @@ public sealed partial class Profile
 
         var curves = new HashSet<string>(StringComparer.Ordinal);
         var rsa = false;
+        var mlDsa = new List<string>();
         foreach (var key in options.AllowedKeys)
         {
             switch (key.Trim().ToUpperInvariant())
@@ -104,11 +114,16 @@ public sealed partial class Profile
                 case "P-384": curves.Add(Oids.Secp384r1); break;
                 case "P-521": curves.Add(Oids.Secp521r1); break;
                 case "RSA": rsa = true; break;
-                default: throw new ArgumentException($"label '{label}': AllowedKeys '{key}' is not P-256, P-384, P-521 or RSA");
+                case "ML-DSA-44": mlDsa.Add(Oids.MlDsa44); break;
+                case "ML-DSA-65": mlDsa.Add(Oids.MlDsa65); break;
+                case "ML-DSA-87": mlDsa.Add(Oids.MlDsa87); break;
+                default: throw new ArgumentException($"label '{label}': AllowedKeys '{key}' is not P-256, P-384, P-521, RSA, ML-DSA-44, ML-DSA-65 or ML-DSA-87");
             }
         }
 
-        if (curves.Count == 0 && !rsa)
+        // RFC 9908: /csrattrs names one key; an ML-DSA type listed first is the label's preferred key.
+        var preferMlDsa = options.AllowedKeys.Count > 0 && options.AllowedKeys[0].Trim().StartsWith("ML-DSA", StringComparison.OrdinalIgnoreCase);
+        if (curves.Count == 0 && !rsa && mlDsa.Count == 0)
         {
             throw new ArgumentException($"label '{label}': AllowedKeys is empty");
         }
@@ -163,13 +178,15 @@ public sealed partial class Profile
             throw new ArgumentException($"label '{label}': ServerKeyAlgorithm: {e.Message}", e);
         }
 
-        var keysText = string.Join(", ", curves.Select(c => PublicKeyKind.CurveName(c)).Concat(rsa ? [$"RSA ≥ {options.MinRsaBits}"] : []));
+        var keysText = string.Join(", ", curves.Select(c => PublicKeyKind.CurveName(c)).Concat(rsa ? [$"RSA ≥ {options.MinRsaBits}"] : []).Concat(mlDsa.Select(o => new PublicKeyKind(o, null, 0).Name)));
         return new Profile(label)
         {
             Validity = TimeSpan.FromDays(options.ValidityDays),
             FixedExtensions = extensions,
             AllowedCurves = curves,
             AllowsRsa = rsa,
+            AllowedMlDsa = mlDsa.ToHashSet(StringComparer.Ordinal),
+            Hierarchy = string.IsNullOrWhiteSpace(options.Hierarchy) || options.Hierarchy == Ca.CaHierarchies.Main ? null : options.Hierarchy.Trim(),
             MinRsaBits = options.MinRsaBits,
             SubjectAttributeOids = attributes,
             SanTypes = sanTypes,
@@ -177,7 +194,7 @@ public sealed partial class Profile
             AllowWildcardDnsNames = options.AllowWildcardDnsNames,
             AllowedKeysText = keysText,
             CsrAttributes = options.AdvertiseCsrAttributes || options.RequireProofOfPossessionLinking
-                ? BuildCsrAttributes(curves, rsa, options.MinRsaBits, options.AdvertiseCsrAttributes, options.RequireProofOfPossessionLinking)
+                ? BuildCsrAttributes(curves, rsa, options.MinRsaBits, options.AdvertiseCsrAttributes, options.RequireProofOfPossessionLinking, preferMlDsa ? mlDsa[0] : null)
                 : null,
             ServerKeyGen = options.ServerKeyGen,
             ServerKeyAlgorithm = serverKeyAlgorithm,
@@ -236,7 +253,7 @@ public sealed partial class Profile
     /// The same answer serves /serverkeygen: a CSR built with the key named here gets a generated key of that type
     /// (<see cref="CsrPolicy.ChooseServerKey"/>); ServerKeyAlgorithm answers only CSR key types the label refuses.
     /// </summary>
-    private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits, bool advertiseKey, bool proofOfPossessionLinking)
+    private static byte[] BuildCsrAttributes(HashSet<string> curves, bool rsa, int minRsaBits, bool advertiseKey, bool proofOfPossessionLinking, string? mlDsa)
     {
         var items = new List<CsrAttribute>();
         if (proofOfPossessionLinking)
@@ -252,7 +269,13 @@ public sealed partial class Profile
 
         string[] preference = [Oids.Secp256r1, Oids.Secp384r1, Oids.Secp521r1];
         var curve = preference.FirstOrDefault(curves.Contains);
-        if (curve is not null)
+        if (mlDsa is not null)
+        {
+            // RFC 9908 with RFC 9881 §2: an ML-DSA key is named by its algorithm OID alone (parameters absent); the
+            // same OID is the signature algorithm, since ML-DSA signs with its own parameter set.
+            items.Add(CsrAttribute.OidOnly(mlDsa));
+        }
+        else if (curve is not null)
         {
             items.Add(CsrAttribute.WithOid(Oids.EcPublicKey, curve));
             items.Add(CsrAttribute.OidOnly(curve switch

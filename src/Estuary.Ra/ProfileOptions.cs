@@ -14,10 +14,16 @@ public sealed class ProfileOptions
     /// <summary>Extended key usages by name (ServerAuth, ClientAuth, CodeSigning, EmailProtection) or dotted OID.</summary>
     public IList<string> ExtendedKeyUsage { get; } = [];
 
-    /// <summary>Accepted subject key types: P-256, P-384, P-521, RSA (any size from <see cref="MinRsaBits"/>).</summary>
+    /// <summary>Accepted subject key types: P-256, P-384, P-521, RSA (any size from <see cref="MinRsaBits"/>), ML-DSA-44/65/87 (RFC 9881).</summary>
     public IList<string> AllowedKeys { get; } = [];
 
     public int MinRsaBits { get; set; } = 2048;
+
+    /// <summary>
+    /// The CA hierarchy that signs this label's certificates: a name under Estuary:Ca:Hierarchies (e.g. an ML-DSA
+    /// one), or empty / "default" for the main CA.
+    /// </summary>
+    public string? Hierarchy { get; set; }
 
     /// <summary>Subject attributes copied from the CSR (CN, O, OU, C, ST, L, SERIALNUMBER, E, DC, UID or dotted OIDs); others are refused.</summary>
     public IList<string> SubjectAttributes { get; } = [];

@@ -29,5 +29,21 @@ public sealed partial class RegistrationAuthority
         return body;
     }
 
+    /// <summary>
+    /// /cacerts of a label on a further hierarchy (e.g. ML-DSA): that hierarchy's issuing CA, its root, and the issuing
+    /// CAs a renewal replaced. Small and rarely asked for, so built on each request.
+    /// </summary>
+    private static byte[] HierarchyCaCertsBody(Ca.CertificateAuthority ca) => CertsOnly.Encode([
+        ca.Certificate.RawDataMemory,
+        .. ca.Chain.Select(c => c.RawDataMemory),
+        .. ca.Previous.Select(p => p.Certificate.RawDataMemory)]);
+
+    /// <summary>The issuing CA that signs for <paramref name="profile"/>; null when its hierarchy is not configured.</summary>
+    private Ca.CertificateAuthority? CaOf(Profile profile) => profile.Hierarchy is null ? _ca : _hierarchies.For(profile);
+
+    /// <summary>A label naming a hierarchy the CA configuration lacks (the configuration check refuses that at start).</summary>
+    private static EstError HierarchyMissing(Profile profile) =>
+        new(EstErrorKind.Unavailable, $"label '{profile.Label}' issues under CA hierarchy '{profile.Hierarchy}', which is not configured (Estuary:Ca:Hierarchies)", TimeSpan.FromSeconds(60));
+
     private sealed record CaCertsCache(string Key, byte[] Body);
 }

@@ -111,7 +111,7 @@ public sealed partial class RegistrationAuthority
             statuses.Add(await RevokeByCmcAsync(revoke, who, request, context, revocations, cancellationToken));
         }
 
-        return Outcome(statuses, certificates, echo);
+        return Outcome(statuses, certificates, echo, admission.Profile);
     }
 
     private static List<long> AllBodyParts(CmcRequest request) =>
@@ -145,12 +145,19 @@ public sealed partial class RegistrationAuthority
     /// The CA chain always travels in the SignedData (RFC 5272 §3.2.2): it lets the client validate what it got
     /// and the RA certificate that signed the answer, a failure or a revocation included.
     /// </remarks>
-    private EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo)
+    private EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo, Profile? profile = null)
     {
         var next = statuses.Count + 1L;
         var controls = echo.Select(c => c with { BodyPartId = next++ }).ToList();
         certificates.Add(_ca.Certificate.RawDataMemory);
         certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
+        if (profile is not null && CaOf(profile) is { } ca && ca != _ca)
+        {
+            // A label on another hierarchy (e.g. ML-DSA): its chain validates the issued certificate, the main
+            // chain above the RA certificate that signs this response.
+            certificates.Add(ca.Certificate.RawDataMemory);
+            certificates.AddRange(ca.Chain.Select(c => c.RawDataMemory));
+        }
         return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates, controls));
     }
 

@@ -70,11 +70,16 @@ public sealed partial class RegistrationAuthority
         string? auditNote = null)
     {
         var who = admission.Principal;
+        if (CaOf(admission.Profile) is not { } ca)
+        {
+            return HierarchyMissing(admission.Profile);
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var now = _time.GetUtcNow();
-            var issued = _ca.Issue(tbs);
-            var record = ToRecord(issued.SerialHex, issued.Issuer ?? _ca.Certificate.Subject, issued, requested, who, context.Label, admission.OperationName, replaces, now);
+            var issued = ca.Issue(tbs);
+            var record = ToRecord(issued.SerialHex, issued.Issuer ?? ca.Certificate.Subject, issued, requested, who, context.Label, admission.OperationName, replaces, now);
             var approval = approvedRequest is { } id ? $" approved request {id}," : "";
             var audit = new AuditEvent(now, "certificate.issued", who.Id, $"{admission.OperationName} serial {issued.SerialHex} subject '{record.Subject}' label '{LabelText(context.Label)}'{approval}{(auditNote is null ? "" : ", " + auditNote)} from {context.RemoteAddress}");
             try

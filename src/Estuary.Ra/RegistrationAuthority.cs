@@ -37,6 +37,9 @@ public sealed partial class RegistrationAuthority
 
     private readonly ApprovalQueue _approvals;
 
+    /// <summary>The issuing CA of each hierarchy; a label signs with its own (<see cref="Profile.Hierarchy"/>).</summary>
+    private readonly IssuerHierarchies _hierarchies;
+
     /// <summary>The /cacerts body, rebuilt when the issuing CA changes while the server runs.</summary>
     private volatile CaCertsCache? _caCertsCache;
 
@@ -49,8 +52,10 @@ public sealed partial class RegistrationAuthority
         TimeProvider time,
         ILogger<RegistrationAuthority> logger,
         AdapterRegistry? adapters = null,
-        ServerKeyProtection? keyProtection = null)
+        ServerKeyProtection? keyProtection = null,
+        IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies ?? new IssuerHierarchies(ca, new Dictionary<string, CertificateAuthority>());
         _labels = labels;
         _ca = ca;
         _store = store;
@@ -65,7 +70,9 @@ public sealed partial class RegistrationAuthority
 
     /// <summary>/cacerts (RFC 7030 §4.1): certs-only CMS with the issuing CA and the root. No authentication.</summary>
     public EstResult<byte[]> GetCaCerts(string label) =>
-        _labels.Find(label) is null ? UnknownLabel(label) : EstResult<byte[]>.Ok(CaCertsBody());
+        _labels.Find(label) is not { } profile ? UnknownLabel(label)
+        : CaOf(profile) is { } ca ? EstResult<byte[]>.Ok(ca == _ca ? CaCertsBody() : HierarchyCaCertsBody(ca))
+        : HierarchyMissing(profile);
 
     /// <summary>/csrattrs (RFC 7030 §4.5, RFC 9908): what the label wants in a CSR; null value means none (204).</summary>
     public EstResult<byte[]?> GetCsrAttributes(string label) =>

@@ -19,8 +19,11 @@ public sealed partial class RevocationService
     private readonly CrlPublisher? _publisher;
     private readonly CertificateAuthority? _ca;
 
-    public RevocationService(IEstuaryStore store, TimeProvider time, ILogger<RevocationService> logger, CrlPublisher? publisher = null, CertificateAuthority? ca = null)
+    private readonly IssuerHierarchies? _hierarchies;
+
+    public RevocationService(IEstuaryStore store, TimeProvider time, ILogger<RevocationService> logger, CrlPublisher? publisher = null, CertificateAuthority? ca = null, IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies;
         _ca = ca;
         _store = store;
         _time = time;
@@ -56,7 +59,7 @@ public sealed partial class RevocationService
 
         // A certificate an upstream EST adapter obtained is recorded here but signed by the upstream CA: only
         // that CA can publish its revocation (RFC 5280 §5: a CRL lists certificates of its own issuer).
-        if (_ca is not null && !_ca.IssuedThis(X509CertificateLoader.LoadCertificate(record.Der)))
+        if (_ca is not null && !IssuedHere(X509CertificateLoader.LoadCertificate(record.Der)))
         {
             return EstError.BadRequest($"serial {normalized} was issued by '{record.Issuer}' (through an upstream EST adapter), not by this server's CA: revoke it at that CA");
         }
@@ -100,4 +103,8 @@ public sealed partial class RevocationService
 
     [LoggerMessage(EventId = EstuaryEventId.CertificateRevoked, Level = LogLevel.Warning, Message = "revoked serial {Serial} ('{Subject}') for {Reason} at the request of {Actor}")]
     private static partial void LogRevoked(ILogger logger, string serial, string subject, string reason, string actor);
+
+    /// <summary>Signed by the main CA or by a further hierarchy's (e.g. ML-DSA): each publishes its own CRL and OCSP.</summary>
+    private bool IssuedHere(X509Certificate2 certificate) =>
+        _ca!.IssuedThis(certificate) || _hierarchies?.Further.Any(ca => ca.IssuedThis(certificate)) == true;
 }

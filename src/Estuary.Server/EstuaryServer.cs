@@ -80,6 +80,7 @@ public static class EstuaryServer
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(material);
         builder.Services.AddSingleton(material.Issuing);
+        builder.Services.AddSingleton(IssuerHierarchies.From(material));
         builder.Services.AddSingleton<IEstuaryStore>(store);
         builder.Services.AddSingleton(hasher);
         builder.Services.AddSingleton(raOptions);

@@ -57,7 +57,42 @@ public sealed partial class IssuingCaRefreshService(
             LogTakenUp(logger, ca.Certificate.Subject, ca.KeyIdentifierHex, ca.Certificate.NotAfter);
         }
 
+        foreach (var hierarchy in material.Hierarchies)
+        {
+            CheckHierarchy(hierarchy, now);
+        }
+
         return changed && ca.KeyIdentifierHex != before;
+    }
+
+    /// <summary>The same for a further hierarchy (e.g. ML-DSA) in DATA_DIR/hierarchies/NAME: renew when due, retire, reload.</summary>
+    private void CheckHierarchy(CaHierarchy hierarchy, DateTimeOffset now)
+    {
+        var ca = hierarchy.Issuing;
+        if (hierarchy.Options.AutoRenewIssuing && IssuingCaRenewal.IsDue(ca.Certificate, hierarchy.Root, hierarchy.Options, RenewBefore, now))
+        {
+            using var renewed = IssuingCaRenewal.Renew(
+                hierarchy.Directory,
+                hierarchy.Options,
+                subject: null,
+                time,
+                stillDue: current => IssuingCaRenewal.IsDue(current, hierarchy.Root, hierarchy.Options, RenewBefore, now));
+            if (renewed is not null)
+            {
+                LogAutoRenewed(logger, renewed.Subject, renewed.NotAfter);
+            }
+        }
+
+        foreach (var retired in IssuingCaFolder.RetireExpired(hierarchy.Directory, now))
+        {
+            LogRetired(logger, retired);
+        }
+
+        var before = ca.KeyIdentifierHex;
+        if (hierarchy.Reload(time) && ca.KeyIdentifierHex != before)
+        {
+            LogTakenUp(logger, ca.Certificate.Subject, ca.KeyIdentifierHex, ca.Certificate.NotAfter);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -44,6 +44,11 @@ public static class RevocationPublication
         urls.Crl = new Uri(baseUrl, RevocationEndpoints.CrlPath.TrimStart('/'));
         urls.Ocsp = new Uri(baseUrl, OcspPath.TrimStart('/'));
         Apply(services.GetRequiredService<CertificateAuthority>(), baseUrl);
+        foreach (var further in services.GetService<IssuerHierarchies>()?.Further ?? [])
+        {
+            Apply(further, baseUrl); // each hierarchy's certificates name their own issuer's CRL (by key id) and the one OCSP URL
+        }
+
         _ = services.GetRequiredService<OcspService>(); // creates or renews the OCSP responder certificate now, not on the first request
     }
 }

@@ -101,6 +101,15 @@ internal static class CredentialFiles
 
         try
         {
+            using (var alone = X509Certificate2.CreateFromPem(File.ReadAllText(certPath)))
+            {
+                if (Protocol.Crypto.MlDsa.IsMlDsa(alone.PublicKey.Oid.Value ?? ""))
+                {
+                    // docs/PQC.md: TLS here is OpenSSL 3.0, which cannot sign a handshake with an ML-DSA key.
+                    throw new CliUsageException($"--cert {certPath} holds an ML-DSA key, which cannot authenticate a TLS handshake (OpenSSL 3.0 has no ML-DSA): renew it with `estuary enroll --key-type {new Protocol.PublicKeyKind(alone.PublicKey.Oid.Value!, null, 0).Name.ToLowerInvariant()}` and a password instead");
+                }
+            }
+
             using var joined = X509Certificate2.CreateFromPemFile(certPath, keyPath);
             return X509CertificateLoader.LoadPkcs12(joined.Export(X509ContentType.Pkcs12), null);
         }

@@ -21,7 +21,7 @@ internal sealed class EnrollmentOptions
 
     public Option<string[]> Email { get; } = new("--email") { Description = "E-mail address for subjectAltName (repeatable)", AllowMultipleArgumentsPerToken = true };
 
-    public Option<string?> KeyType { get; } = new("--key-type") { Description = "P-256 (default), P-384, P-521, RSA-2048, RSA-3072 or RSA-4096; without it the key the server asks for in csrattrs" };
+    public Option<string?> KeyType { get; } = new("--key-type") { Description = "P-256 (default), P-384, P-521, RSA-2048, RSA-3072, RSA-4096, ML-DSA-44, ML-DSA-65 or ML-DSA-87; without it the key the server asks for in csrattrs" };
 
     public Option<string> OutDir { get; } = new("--out-dir") { Description = "Folder for key.pem (mode 0600), cert.pem and chain.pem; created 0700 if missing; a pending request is kept in its .estuary-pending", DefaultValueFactory = _ => "." };
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Estuary.Client;
 
 namespace Estuary.Cli.Client;
 
@@ -13,6 +14,7 @@ internal static class Pkcs12
         {
             ECDsa ec => certificate.CopyWithPrivateKey(ec),
             RSA rsa => certificate.CopyWithPrivateKey(rsa),
+            MlDsaKey => throw new CliUsageException("--p12 cannot hold an ML-DSA key here (the BCL writes PKCS#12 through OpenSSL 3.0, which has no ML-DSA): use the PEM key and certificate files"),
             _ => throw new CliUsageException("the key is neither ECDSA nor RSA"),
         };
         var collection = new X509Certificate2Collection(withKey);
@@ -23,6 +25,11 @@ internal static class Pkcs12
 
     public static AsymmetricAlgorithm LoadKey(byte[] pkcs8)
     {
+        if (Protocol.Crypto.MlDsaPrivateKey.IsMlDsaPkcs8(pkcs8))
+        {
+            return new MlDsaKey(Protocol.Crypto.MlDsaPrivateKey.ImportPkcs8(pkcs8));
+        }
+
         var ec = ECDsa.Create();
         try
         {

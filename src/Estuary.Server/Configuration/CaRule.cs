@@ -38,7 +38,56 @@ internal sealed class CaRule : IConfigurationRule
             Pkcs11(context, ca.Pkcs11);
         }
 
+        foreach (var (name, hierarchy) in ca.Hierarchies)
+        {
+            Hierarchy(context, "Estuary:Ca:Hierarchies:" + name, name, hierarchy);
+        }
+
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A further hierarchy (e.g. ML-DSA): a folder-safe name, a key type that signs, subjects, lifetimes.</summary>
+    private static void Hierarchy(ConfigurationCheckContext context, string path, string name, CaHierarchyOptions hierarchy)
+    {
+        if (!CaHierarchies.IsValidName(name))
+        {
+            context.Add(path, null, $"is not a usable hierarchy name: 1 to 64 letters, digits, '-' or '_', and not '{CaHierarchies.Main}' (the main CA)");
+        }
+
+        try
+        {
+            var algorithm = KeyAlgorithm.Parse(hierarchy.KeyAlgorithm);
+            if (algorithm.Family == KeyFamily.MlKem)
+            {
+                context.Add(path + ":KeyAlgorithm", hierarchy.KeyAlgorithm, "cannot sign (ML-KEM is a key-establishment key): use ML-DSA-44, ML-DSA-65 or ML-DSA-87");
+            }
+        }
+        catch (ArgumentException)
+        {
+            context.Add(path + ":KeyAlgorithm", hierarchy.KeyAlgorithm, "is not a key type: use ML-DSA-44, ML-DSA-65 or ML-DSA-87 (or P-256, P-384, P-521, RSA-2048…)");
+        }
+
+        if (!string.Equals(hierarchy.KeyProvider, "file", StringComparison.OrdinalIgnoreCase))
+        {
+            // docs/PQC.md: SoftHSM2 2.6.1 (Debian 12) implements PKCS#11 2.40 without ML-DSA mechanisms (CKM_ML_DSA is
+            // PKCS#11 3.2), so an ML-DSA key cannot be generated or used in the token.
+            context.Add(path + ":KeyProvider", hierarchy.KeyProvider, "must be file: the PKCS#11 tokens Estuary drives (SoftHSM2 2.6.1) have no ML-DSA mechanism, so the hierarchy's keys are encrypted files");
+        }
+
+        if (!string.IsNullOrWhiteSpace(hierarchy.RootSubject))
+        {
+            Subject(context, path + ":RootSubject", hierarchy.RootSubject);
+        }
+
+        if (!string.IsNullOrWhiteSpace(hierarchy.IssuingSubject))
+        {
+            Subject(context, path + ":IssuingSubject", hierarchy.IssuingSubject);
+        }
+
+        if (hierarchy.RootValidityDays < 2 || hierarchy.IssuingValidityDays < 1)
+        {
+            context.Add(path + ":RootValidityDays", hierarchy.RootValidityDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "and IssuingValidityDays must be positive (the root at least 2 days)");
+        }
     }
 
     /// <summary>A key type name as <see cref="KeyAlgorithm.Parse"/> reads it.</summary>

@@ -9,8 +9,6 @@ namespace Estuary.Server.Configuration;
 /// </summary>
 internal sealed class LabelsRule : IConfigurationRule
 {
-    private static readonly string[] SubjectKeyTypes = ["P-256", "P-384", "P-521", "RSA"];
-
     public ValueTask CheckAsync(ConfigurationCheckContext context, CancellationToken cancellationToken)
     {
         foreach (var section in context.Configuration.GetSection("Estuary:Labels").GetChildren())
@@ -28,10 +26,16 @@ internal sealed class LabelsRule : IConfigurationRule
 
             for (var i = 0; i < profile.AllowedKeys.Count; i++)
             {
-                if (!SubjectKeyTypes.Contains(profile.AllowedKeys[i].Trim(), StringComparer.OrdinalIgnoreCase))
+                if (!Profile.SubjectKeyTypes.Contains(profile.AllowedKeys[i].Trim(), StringComparer.OrdinalIgnoreCase))
                 {
-                    context.Add($"{section.Path}:AllowedKeys:{i}", profile.AllowedKeys[i], "is not a key type a CSR may carry: use P-256, P-384, P-521 or RSA");
+                    context.Add($"{section.Path}:AllowedKeys:{i}", profile.AllowedKeys[i], "is not a key type a CSR may carry: use " + string.Join(", ", Profile.SubjectKeyTypes));
                 }
+            }
+
+            if (!string.IsNullOrWhiteSpace(profile.Hierarchy) && profile.Hierarchy.Trim() != Ca.CaHierarchies.Main
+                && !context.Configuration.GetSection("Estuary:Ca:Hierarchies:" + profile.Hierarchy.Trim()).Exists())
+            {
+                context.Add(section.Path + ":Hierarchy", profile.Hierarchy, "names no CA hierarchy: configure Estuary:Ca:Hierarchies:" + profile.Hierarchy.Trim() + ":KeyAlgorithm (e.g. ML-DSA-65), or leave it empty for the main CA");
             }
 
             // ML-KEM-512/768/1024 (RFC 9935) is a serverkeygen key type, not a CA key: it is checked by Profile.Compile below.
@@ -39,6 +43,7 @@ internal sealed class LabelsRule : IConfigurationRule
             {
                 CaRule.KeyType(context, section.Path + ":ServerKeyAlgorithm", profile.ServerKeyAlgorithm);
             }
+
             if (context.Problems.Count > before)
             {
                 continue;

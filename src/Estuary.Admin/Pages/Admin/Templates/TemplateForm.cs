@@ -38,7 +38,7 @@ public sealed class TemplateForm
         new("AdvertiseCsrAttributes", "Answer /csrattrs with the wanted key type"));
 
     /// <summary>The key types <see cref="Profile"/> accepts.</summary>
-    public static IReadOnlyList<string> KeyChoices { get; } = ["P-256", "P-384", "P-521", "RSA"];
+    public static IReadOnlyList<string> KeyChoices => Profile.SubjectKeyTypes;
 
     /// <summary>End-entity key usages (RFC 5280 §4.2.1.3) by their X509KeyUsageFlags names; keyCertSign and cRLSign are the CA's.</summary>
     public static IReadOnlyList<string> KeyUsageChoices { get; } =
