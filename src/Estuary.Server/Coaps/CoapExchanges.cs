@@ -105,6 +105,11 @@ public sealed class CoapExchanges(CoapsOptions options, ReassemblyBudget budget,
 
         var body = message.Payload;
         List<CoapOption> extra = [];
+        if (block1 is null && body.Length > options.MaxRequestBodyBytes)
+        {
+            return Slice(TooLarge(), null, []);
+        }
+
         if (block1 is { } b)
         {
             var upload = Receive(key, b, message);
@@ -146,7 +151,6 @@ public sealed class CoapExchanges(CoapsOptions options, ReassemblyBudget budget,
     private (CoapResponse? Response, byte[]? Body) Receive(string key, CoapBlock block, CoapMessage message)
     {
         var limit = options.MaxRequestBodyBytes;
-        CoapResponse TooLarge() => new(CoapCode.RequestEntityTooLarge, null, System.Text.Encoding.UTF8.GetBytes($"the request body is larger than {limit} bytes"), null, (uint)limit);
 
         if (block.Number == 0)
         {
@@ -206,6 +210,10 @@ public sealed class CoapExchanges(CoapsOptions options, ReassemblyBudget budget,
         Drop(key);
         return (null, body);
     }
+
+    /// <summary>RFC 7959 §2.9.3: 4.13 with Size1 saying how large a body this server takes.</summary>
+    private CoapResponse TooLarge() => new(
+        CoapCode.RequestEntityTooLarge, null, System.Text.Encoding.UTF8.GetBytes($"the request body is larger than {options.MaxRequestBodyBytes} bytes"), null, (uint)options.MaxRequestBodyBytes);
 
     private void Drop(string key)
     {
