@@ -67,6 +67,8 @@ public sealed partial class CoapsListener : IHostedService, IDisposable
             _socket.DualMode = true;
         }
 
+        // Bursts of handshakes arrive faster than one loop reads them; the kernel caps this at net.core.rmem_max.
+        _socket.ReceiveBufferSize = 1 << 20;
         _socket.Bind(endpoint);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         Listening(_logger, CoapsAddress.Scheme + "://" + LocalEndPoint);
