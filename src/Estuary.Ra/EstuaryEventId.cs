@@ -43,4 +43,10 @@ public static class EstuaryEventId
 
     public const int Unhandled = 9001;
     public const int StorageUnavailable = 9002;
+
+    // 91xx: the CoAP/DTLS listener (RFC 9148).
+    public const int CoapsListening = 9101;
+    public const int CoapsHandshakeFailed = 9102;
+    public const int CoapsSessionRefused = 9103;
+    public const int CoapsRequestFailed = 9104;
 }

@@ -1,4 +1,5 @@
 using Estuary.Protocol;
+using Estuary.Server.Coaps;
 
 namespace Estuary.Server;
 
@@ -31,6 +32,9 @@ public sealed class EstuaryOptions
 
     /// <summary>Optional plain-HTTP listener (http://HOST:PORT) that serves only /crl/ and /ocsp; off by default.</summary>
     public string? HttpListen { get; set; }
+
+    /// <summary>EST over CoAP and DTLS (RFC 9148, docs/COAPS.md); off unless Coaps:Listen is set.</summary>
+    public CoapsOptions Coaps { get; set; } = new();
 
     /// <summary>
     /// TLS cipher suites: "aead" (default: ECDHE with AES-GCM or ChaCha20-Poly1305 only, see TlsPolicy) or

@@ -5,6 +5,7 @@ using Estuary.Admin;
 using Estuary.Ca;
 using Estuary.Client;
 using Estuary.Ra;
+using Estuary.Server.Coaps;
 using Estuary.Server.Configuration;
 using Estuary.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -93,6 +94,9 @@ public static class EstuaryServer
         builder.Services.AddSingleton<ApprovalQueue>();
         builder.Services.AddSingleton<EstMetrics>();
         builder.Services.AddHostedService<PendingApprovalsMetric>();
+        // EST-coaps (RFC 9148): a UDP listener beside Kestrel, off unless Estuary:Coaps:Listen is set.
+        builder.Services.AddSingleton<CoapsListener>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CoapsListener>());
         builder.Services.AddRoutingCore();
         var revocationOptions = new RevocationOptions();
         builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);

@@ -35,6 +35,13 @@ public class EstuaryTestServer : IAsyncLifetime
 
     public string DataDir { get; }
 
+    /// <summary>A server that also listens for EST-coaps (RFC 9148) on a free loopback UDP port (<see cref="CoapsUri"/>).</summary>
+    public static EstuaryTestServer WithCoaps(IDictionary<string, string?>? configuration = null) =>
+        new(new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>()) { ["Estuary:Coaps:Listen"] = "coaps://127.0.0.1:0" });
+
+    /// <summary>coaps://127.0.0.1:PORT when the CoAP listener is on, else null.</summary>
+    public string? CoapsUri { get; private set; }
+
     /// <summary>A JSON configuration file to load, as `estuary serve --config FILE` does.</summary>
     public string? ConfigFile { get; init; }
 
@@ -75,12 +82,15 @@ public class EstuaryTestServer : IAsyncLifetime
             ["Estuary:Listen"] = Configuration.TryGetValue("Estuary:Listen", out var l) && l is not null ? l : "https://127.0.0.1:0",
             ["Estuary:Admin:Listen"] = Configuration.TryGetValue("Estuary:Admin:Listen", out var a) && a is not null ? a : "https://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
+            // The CoAP listener (UDP) only when a test asks for it (WithCoaps), so that a sample file's fixed port is not bound.
+            ["Estuary:Coaps:Listen"] = Configuration.TryGetValue("Estuary:Coaps:Listen", out var c) && c is not null ? c : "",
         };
         var output = new StringWriter();
         _app = await EstuaryServer.BuildAsync(ConfigFile, overrides, output);
         BaseUri = await EstuaryServer.StartAsync(_app, output);
         AdminBaseUri = _app.Services.GetRequiredService<EstuaryListeners>().Address(EstuaryListener.Admin)!;
         StartupOutput = output.ToString();
+        CoapsUri = _app.Services.GetRequiredService<Estuary.Server.Coaps.CoapsListener>().LocalEndPoint is { } coaps ? $"coaps://127.0.0.1:{coaps.Port}" : null;
         RootCertificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(RootCertificatePath));
         using var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDir, InitialCredentials.FileName)));
         EstUsername = credentials.RootElement.GetProperty("est").GetProperty("username").GetString()!;

@@ -14,6 +14,7 @@ public static class ConfigurationCheck
         new UnknownKeysRule(),
         new ValueTypesRule(),
         new ListenRule(),
+        new CoapsRule(),
         new ServerOptionsRule(),
         new CaRule(),
         new LabelsRule(),
