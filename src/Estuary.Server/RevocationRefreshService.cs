@@ -12,6 +12,9 @@ public sealed partial class RevocationRefreshService(CrlPublisher publisher, Ocs
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The host waits for ExecuteAsync to reach its first incomplete await, and SQLite reads complete synchronously:
+        // without this the first CRL (seconds with 100,000 revocations) would be signed before the server listens.
+        await Task.Yield();
         using var timer = new PeriodicTimer(options.RecheckInterval, time);
         do
         {
