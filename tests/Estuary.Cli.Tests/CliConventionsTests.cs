@@ -46,7 +46,7 @@ public sealed class CliConventionsTests
         var r = await Cli.RunAsync("enroll", "--server", "https://127.0.0.1:1", "--cn", "x", "--key-type", "DSA-1024");
 
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal("estuary enroll: --key-type: unknown key type 'DSA-1024': use P-256, P-384, P-521, RSA-2048, RSA-3072 or RSA-4096", r.Error.Trim());
+        Assert.Equal("estuary enroll: --key-type: unknown key type 'DSA-1024': use P-256, P-384, P-521, RSA-2048, RSA-3072, RSA-4096, ML-DSA-44, ML-DSA-65 or ML-DSA-87", r.Error.Trim());
     }
 
     [Fact]

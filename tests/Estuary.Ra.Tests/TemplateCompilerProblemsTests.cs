@@ -29,7 +29,7 @@ public sealed class TemplateCompilerProblemsTests
         Assert.Equal(
             [
                 "ValidityDays must be between 1 and 3650",
-                "AllowedKeys 'Ed25519' is not P-256, P-384, P-521 or RSA",
+                "AllowedKeys 'Ed25519' is not P-256, P-384, P-521, RSA, ML-DSA-44, ML-DSA-65 or ML-DSA-87",
                 "KeyUsage 'KeyCertSign' is not an end-entity key usage",
                 "ExtendedKeyUsage 'NotAUsage' is neither a known name nor an OID",
                 "SubjectAttributes 'Shoe size' is unknown",
