@@ -20,13 +20,21 @@ public sealed class CoapDtlsClient : IDisposable
     private readonly Socket _socket;
     private readonly DtlsTransport _dtls;
     private readonly Client _client;
+    private readonly UdpTransport _transport;
 
-    private CoapDtlsClient(Socket socket, DtlsTransport dtls, Client client)
+    private CoapDtlsClient(Socket socket, DtlsTransport dtls, Client client, UdpTransport transport)
     {
         _socket = socket;
         _dtls = dtls;
         _client = client;
+        _transport = transport;
     }
+
+    /// <summary>UDP payload bytes this client sent, DTLS handshake and records included (for the benchmark).</summary>
+    public long BytesSent => _transport.BytesSent;
+
+    /// <summary>UDP payload bytes this client received.</summary>
+    public long BytesReceived => _transport.BytesReceived;
 
     /// <summary>tls-unique of this session (RFC 5929 §3.1).</summary>
     public byte[] TlsUnique => _client.Context.ExportChannelBinding(ChannelBinding.tls_unique);
@@ -37,8 +45,9 @@ public sealed class CoapDtlsClient : IDisposable
         socket.Connect(server);
         var crypto = new BcTlsCrypto(new SecureRandom());
         var client = new Client(crypto, certificate, key);
-        var dtls = new DtlsClientProtocol().Connect(client, new UdpTransport(socket, stallAfterSends: 0));
-        return new CoapDtlsClient(socket, dtls, client);
+        var transport = new UdpTransport(socket, stallAfterSends: 0);
+        var dtls = new DtlsClientProtocol().Connect(client, transport);
+        return new CoapDtlsClient(socket, dtls, client, transport);
     }
 
     /// <summary>
@@ -61,7 +70,8 @@ public sealed class CoapDtlsClient : IDisposable
             catch (Exception e) when (e is TlsException or IOException or ObjectDisposedException or SocketException)
             {
             }
-        }) { IsBackground = true };
+        })
+        { IsBackground = true };
         thread.Start();
         return socket;
     }
@@ -132,6 +142,10 @@ public sealed class CoapDtlsClient : IDisposable
     {
         private int _sent;
 
+        public long BytesSent { get; private set; }
+
+        public long BytesReceived { get; private set; }
+
         public int GetReceiveLimit() => 16384 + 2048;
 
         public int GetSendLimit() => 1400;
@@ -149,7 +163,9 @@ public sealed class CoapDtlsClient : IDisposable
             socket.ReceiveTimeout = Math.Max(1, waitMillis);
             try
             {
-                return socket.Receive(buffer);
+                var received = socket.Receive(buffer);
+                BytesReceived += received;
+                return received;
             }
             catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
             {
@@ -167,7 +183,7 @@ public sealed class CoapDtlsClient : IDisposable
                 return; // a stalled client sends only its ClientHellos
             }
 
-            socket.Send(buffer);
+            BytesSent += socket.Send(buffer);
         }
 
         public void Close() => socket.Dispose();

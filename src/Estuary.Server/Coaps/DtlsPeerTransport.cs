@@ -51,7 +51,9 @@ internal sealed class DtlsPeerTransport(Socket socket, IPEndPoint remote, CoapsT
         {
             if (!_inbound.TryTake(out var datagram, Math.Max(0, waitMillis)))
             {
-                return _inbound.IsAddingCompleted ? throw new TlsTimeoutException("the CoAP listener closed this session") : -1;
+                // Closed (by close_notify, the idle timeout or the listener stopping): an IOException ends the session.
+                // Not TlsTimeoutException: Bouncy Castle reads that as "no datagram yet" and would spin until its wait ends.
+                return _inbound.IsAddingCompleted ? throw new IOException("this DTLS session is closed") : -1;
             }
 
             var length = Math.Min(datagram.Length, buffer.Length);
@@ -60,7 +62,7 @@ internal sealed class DtlsPeerTransport(Socket socket, IPEndPoint remote, CoapsT
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
-            throw new TlsTimeoutException("the CoAP listener closed this session");
+            throw new IOException("this DTLS session is closed", e);
         }
     }
 

@@ -80,6 +80,8 @@ public sealed class CoapsHardeningTests
         using var files = new PkiFiles();
         var crts = await CoapClient.RunAsync(server.CoapsUri!, "/.well-known/est/crts", files.Certificates("root.pem", server.RootCertificate));
         Assert.NotNull(crts.Payload);
+        // coap-client ends with close_notify: its session is released then, not after the 2-minute idle timeout.
+        Assert.True(await EventuallyAsync(() => listener.SessionCount == 0), $"{listener.SessionCount} sessions after close_notify");
         hellos.ForEach(s => s.Dispose());
     }
 
