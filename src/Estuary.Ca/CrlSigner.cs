@@ -42,8 +42,13 @@ public static class CrlSigner
         // AsnWriter grows its buffer by 1 KiB at a time, copying it each time: written into an undersized writer a
         // 100,000-entry CRL (4.6 MB) is thousands of copies of megabytes. Sized up front it is one pass. An entry is
         // at most 2 + 23 (serial) + 17 (time) + 15 (reason) bytes.
-        var list = entries.TryGetNonEnumeratedCount(out _) ? entries : entries.ToList();
-        list.TryGetNonEnumeratedCount(out var count);
+        var list = entries;
+        if (!list.TryGetNonEnumeratedCount(out var count))
+        {
+            var materialized = entries.ToList();
+            (list, count) = (materialized, materialized.Count);
+        }
+
         var writer = new AsnWriter(AsnEncodingRules.DER, 2048 + (count * 64));
         using (writer.PushSequence())
         {
