@@ -178,10 +178,10 @@ internal static class PostgresSchema
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
         CREATE INDEX certificates_text ON certificates USING gin (subject gin_trgm_ops, sans gin_trgm_ops, serial gin_trgm_ops);
         CREATE INDEX certificates_label_issued ON certificates (label, issued_at);
-        DROP INDEX certificates_label;
+        DROP INDEX IF EXISTS certificates_label;
         CREATE INDEX certificates_revoked_issued ON certificates (issued_at) WHERE revoked_at IS NOT NULL;
         CREATE INDEX certificates_issued_label ON certificates (issued_at, label);
-        DROP INDEX certificates_issued_at;
+        DROP INDEX IF EXISTS certificates_issued_at;
         """,
 
         // 10: abuse limits shared by every node (issue 15, "Many nodes"): token buckets per address and account and

@@ -190,10 +190,10 @@ internal static class SqliteSchema
             DELETE FROM certificate_text WHERE rowid IN (SELECT rowid FROM certificate_text WHERE certificate_text MATCH 'serial : "' || old.serial || '"');
         END;
         CREATE INDEX certificates_label_issued ON certificates(label, issued_at);
-        DROP INDEX certificates_label;
+        DROP INDEX IF EXISTS certificates_label;
         CREATE INDEX certificates_revoked_issued ON certificates(issued_at) WHERE revoked_at IS NOT NULL;
         CREATE INDEX certificates_issued_label ON certificates(issued_at, label);
-        DROP INDEX certificates_issued_at;
+        DROP INDEX IF EXISTS certificates_issued_at;
         """,
     ];
 }

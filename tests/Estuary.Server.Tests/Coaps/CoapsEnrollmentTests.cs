@@ -76,6 +76,49 @@ public sealed class CoapsEnrollmentTests(CoapsServer fixture) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task A_held_enrollment_answers_503_with_max_age_until_approved_and_the_repeat_collects_the_certificate()
+    {
+        using var key = TestCsr.NewP256();
+        var csr = fixture.WriteDer("held.csr", TestCsr.Create("CN=coaps-held", key));
+
+        // RFC 9148 §4.7: where HTTPS answers 202 + Retry-After, CoAP answers 5.03 Service Unavailable with Max-Age.
+        var held = await CoapClient.RunAsync(fixture.Uri, Est + "/held/sen", fixture.RootPem, "post", csr, CoapContentFormat.Pkcs10, certificatePem: fixture.BootstrapPem, keyPem: fixture.BootstrapKeyPem);
+        Assert.Contains("5.03", held.Output, StringComparison.Ordinal);
+        Assert.Contains("waits for approval", held.Output, StringComparison.Ordinal);
+
+        // coap-client does not print options; the Max-Age of the same answer, read with the test's own DTLS client.
+        using (var bootstrapKey = ECDsa.Create())
+        {
+            bootstrapKey.ImportFromPem(File.ReadAllText(fixture.BootstrapKeyPem));
+            using var session = CoapDtlsClient.Connect(fixture.Server.GetRequiredService<CoapsListener>().LocalEndPoint!, fixture.Bootstrap, bootstrapKey);
+            var answer = session.Exchange(new CoapMessage(
+                CoapMessageType.Confirmable,
+                CoapCode.Post,
+                1,
+                [1],
+                [
+                    CoapOption.FromText(CoapOptionNumber.UriPath, ".well-known"),
+                    CoapOption.FromText(CoapOptionNumber.UriPath, "est"),
+                    CoapOption.FromText(CoapOptionNumber.UriPath, "held"),
+                    CoapOption.FromText(CoapOptionNumber.UriPath, "sen"),
+                    CoapOption.FromNumber(CoapOptionNumber.ContentFormat, CoapContentFormat.Pkcs10),
+                ],
+                File.ReadAllBytes(csr)));
+            Assert.Equal(CoapCode.ServiceUnavailable, answer!.Code);
+            Assert.Equal(7u, answer.Find(CoapOptionNumber.MaxAge)!.AsUint());
+        }
+
+        var queue = fixture.Server.GetRequiredService<Estuary.Ra.ApprovalQueue>();
+        var pending = Assert.Single(await queue.ListAsync(PendingRequestStatus.Pending, 50, default), r => r.Subject == "CN=coaps-held");
+        Assert.True((await queue.ApproveAsync(pending.Id, "test", default)).IsSuccess);
+
+        var collected = await CoapClient.RunAsync(fixture.Uri, Est + "/held/sen", fixture.RootPem, "post", csr, CoapContentFormat.Pkcs10, certificatePem: fixture.BootstrapPem, keyPem: fixture.BootstrapKeyPem);
+        using var issued = X509CertificateLoader.LoadCertificate(CertsOnly.Decode(Assert.IsType<byte[]>(collected.Payload, exactMatch: false)).Single());
+        Assert.Equal("CN=coaps-held", issued.Subject);
+        Assert.True(key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(issued.PublicKey.ExportSubjectPublicKeyInfo()));
+    }
+
+    [Fact]
     public async Task Sen_refuses_a_request_that_is_not_pkcs10()
     {
         var notCsr = fixture.WriteDer("text.bin", Encoding.UTF8.GetBytes("not a CSR"));

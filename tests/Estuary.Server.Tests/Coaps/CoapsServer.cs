@@ -15,6 +15,8 @@ public sealed class CoapsServer : IAsyncLifetime
     {
         ["Estuary:Labels:default:ValidityDays"] = "30",
         ["Estuary:Labels:pop:RequireProofOfPossessionLinking"] = "true",
+        ["Estuary:Labels:held:RequireApproval"] = "true",
+        ["Estuary:ApprovalRetryAfterSeconds"] = "7",
     });
 
     public PkiFiles Files { get; } = new();
