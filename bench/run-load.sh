@@ -8,7 +8,8 @@
 # is set per connection),
 # WARMUP seconds before anything is timed (15: long enough for tiered JIT to finish recompiling),
 # PERF=1 to sample the server with `perf record` during the first run of each mode and print where its
-# CPU went (by shared object: libcrypto, JIT-compiled .NET code, kernel, SQLite, ...).
+# CPU went (by shared object: libcrypto, JIT-compiled .NET code, kernel, SQLite, ...) and by function (PERF_TOP
+# lines, 30); PERF_OUT=DIR keeps the samples and the JIT symbol map for `perf report -i DIR/MODE.perf`.
 # Prints one line per run and the medians. Needs wrk and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -127,6 +128,9 @@ for mode in $MODES; do
       wait "$perf_pid" || true
       echo "$mode: server CPU by shared object (perf, run 1)"
       perf report -i "$work/$mode.perf" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+      echo "$mode: server CPU by function (perf, run 1, top ${PERF_TOP:-30})"
+      perf report -i "$work/$mode.perf" --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${PERF_TOP:-30}" | cut -c1-160
+      if [ -n "${PERF_OUT:-}" ]; then mkdir -p "$PERF_OUT"; cp "$work/$mode.perf" "$PERF_OUT/"; cp "/tmp/perf-$server_pid.map" "$PERF_OUT/" 2>/dev/null || true; fi
     fi
   done
   for key in rate p50 p99 server_cpu_ms_per_enrollment failed; do
