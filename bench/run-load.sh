@@ -64,7 +64,8 @@ ulimit -c unlimited 2>/dev/null || true
 export DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=2 DOTNET_DbgMiniDumpName="$work/estuary-%p.dmp" DOTNET_EnableCrashReport=1
 export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning DOTNET_gcServer=0
 # perf resolves JIT-compiled frames through /tmp/perf-PID.map.
-[ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
+# W^X double mapping hides JIT-compiled frames from perf (they show as memfd:doublemapper); off while sampling.
+[ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
 export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
 if [ "$STORE" = postgres ]; then

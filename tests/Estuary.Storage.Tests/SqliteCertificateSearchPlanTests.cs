@@ -47,6 +47,18 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
             fill.Parameters.AddWithValue("$count", Certificates);
             fill.Parameters.AddWithValue("$t0", T0.ToUnixTimeMilliseconds());
             await fill.ExecuteNonQueryAsync();
+
+            // The insert trigger only queued the serials (migration 11); the writer moves them into the index.
+            await using (var store = await SqliteStore.OpenAsync(Path))
+            {
+                await store.IndexPendingTextAsync();
+            }
+
+            await using var count = Connection.CreateCommand();
+            count.CommandText = "SELECT (SELECT COUNT(*) FROM certificate_text), (SELECT COUNT(*) FROM certificate_text_pending)";
+            await using var reader = await count.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Assert.Equal((Certificates, 0), (reader.GetInt32(0), reader.GetInt32(1)));
         }
 
         public async Task DisposeAsync()
@@ -144,12 +156,79 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
             await delete.ExecuteNonQueryAsync();
         }
 
-        await using var count = _connection.CreateCommand();
-        count.CommandText = "SELECT (SELECT COUNT(*) FROM certificate_text), (SELECT COUNT(*) FROM certificate_text WHERE certificate_text MATCH '\"cam-fra-0004242\"')";
-        await using var reader = await count.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        Assert.Equal(Certificates - 1, reader.GetInt64(0));
-        Assert.Equal(0, reader.GetInt64(1));
+        Assert.Equal(0L, await ScalarAsync($"SELECT COUNT(*) FROM certificate_text WHERE serial = '{Serial(4242)}'"));
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text WHERE certificate_text MATCH '\"cam-fra-0004242\"'"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM certificate_text WHERE serial = '{Serial(4241)}'"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_certificate_removes_only_its_own_index_row_not_those_of_serials_containing_it()
+    {
+        // 'ABCDEF' is a substring of '00ABCDEF00': the MATCH of the delete trigger finds both, the equality keeps the long one.
+        await ExecuteAsync("""
+            INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at)
+            VALUES ('ABCDEF', 'CN=short', '', 'CN=i', 0, 1, 'basic:est', 'x', 'simpleenroll', x'3000', 1),
+                   ('00ABCDEF00', 'CN=long', '', 'CN=i', 0, 1, 'basic:est', 'x', 'simpleenroll', x'3000', 2)
+            """);
+        await using (var store = await SqliteStore.OpenAsync(DatabasePath))
+        {
+            Assert.Equal(2, await store.IndexPendingTextAsync());
+        }
+
+        await ExecuteAsync("DELETE FROM certificates WHERE serial = 'ABCDEF'");
+
+        Assert.Equal("00ABCDEF00", Assert.Single(await SearchAsync(new CertificateQuery { Text = "abcdef", Now = Now })).Serial);
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text WHERE serial IN ('ABCDEF', '00ABCDEF00')"));
+    }
+
+    [Fact]
+    public async Task A_certificate_still_queued_for_the_index_is_found_and_a_deleted_one_leaves_the_queue()
+    {
+        await ExecuteAsync("""
+            INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at)
+            VALUES ('FEEDFACE01', 'CN=queued-device', '', 'CN=i', 0, 1, 'basic:est', 'x', 'simpleenroll', x'3000', 3),
+                   ('FEEDFACE02', 'CN=queued-device', '', 'CN=i', 0, 1, 'basic:est', 'x', 'simpleenroll', x'3000', 4);
+            DELETE FROM certificates WHERE serial = 'FEEDFACE02';
+            """);
+
+        // Read with the store's own query on this connection: opening a store would start its writer, which indexes the queue.
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text_pending WHERE serial LIKE 'FEEDFACE%'"));
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text WHERE serial LIKE 'FEEDFACE%'"));
+        await using var search = _connection.CreateCommand();
+        SqliteStore.BuildSearch(search, new CertificateQuery { Text = "queued-dev", Now = Now });
+        var serials = new List<string>();
+        await using (var reader = await search.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                serials.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(["FEEDFACE01"], serials);
+
+        // And once the writer has run, the row is in the index and the queue is empty.
+        await using (var store = await SqliteStore.OpenAsync(DatabasePath))
+        {
+            await store.IndexPendingTextAsync();
+        }
+
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text_pending"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text WHERE serial LIKE 'FEEDFACE%'"));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Ties of issued_at may be put in serial order ("… PART/TERM OF ORDER BY"); the rows are never all sorted.</summary>

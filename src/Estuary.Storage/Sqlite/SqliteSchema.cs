@@ -195,5 +195,26 @@ internal static class SqliteSchema
         CREATE INDEX certificates_issued_label ON certificates(issued_at, label);
         DROP INDEX IF EXISTS certificates_issued_at;
         """,
+
+        // 11: the trigram index is written in batches, not by each enrollment (docs/BENCHMARKS.md, "Keep-alive after the
+        //     search index"). An FTS5 insert per certificate flushed a new index segment at every group commit and merged
+        //     segments in the enrollment's transaction: a quarter of the server's CPU per enrollment. Now the insert
+        //     trigger only queues the serial in certificate_text_pending (a small B-tree insert); the store's writer moves
+        //     the queue into certificate_text at most a second later, thousands of rows per transaction
+        //     (SqliteStore.IndexPendingText), and a search reads the queue too, so it never misses a certificate.
+        //     The delete trigger now removes only the row whose serial is equal (the MATCH alone also found serials that
+        //     contain it).
+        """
+        DROP TRIGGER certificates_text_insert;
+        DROP TRIGGER certificates_text_delete;
+        CREATE TABLE certificate_text_pending (serial TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TRIGGER certificates_text_insert AFTER INSERT ON certificates BEGIN
+            INSERT INTO certificate_text_pending (serial) VALUES (new.serial);
+        END;
+        CREATE TRIGGER certificates_text_delete AFTER DELETE ON certificates BEGIN
+            DELETE FROM certificate_text_pending WHERE serial = old.serial;
+            DELETE FROM certificate_text WHERE rowid IN (SELECT rowid FROM certificate_text WHERE certificate_text MATCH 'serial : "' || old.serial || '"') AND serial = old.serial;
+        END;
+        """,
     ];
 }

@@ -200,7 +200,7 @@ public sealed partial class SqliteStore : IManagementStore
         return list;
     }
 
-    /// <summary>The shortest text the trigram index (migration 10) can look up; shorter text is matched row by row.</summary>
+    /// <summary>The shortest text the trigram index (migrations 10, 11) can look up; shorter text is matched row by row.</summary>
     internal const int IndexedTextLength = 3;
 
     /// <summary>
@@ -228,7 +228,9 @@ public sealed partial class SqliteStore : IManagementStore
             if (text.Length >= IndexedTextLength)
             {
                 // An FTS5 phrase: with the trigram tokenizer, a case-insensitive substring; only " is special in it.
-                from = "(SELECT serial AS hit FROM certificate_text WHERE certificate_text MATCH $phrase) CROSS JOIN certificates ON certificates.serial = hit";
+                // The serials still queued for the index (migration 11, at most about a second of enrollments) are
+                // candidates too: the LIKE above decides for them as for the index's hits.
+                from = "(SELECT serial AS hit FROM certificate_text WHERE certificate_text MATCH $phrase UNION ALL SELECT serial FROM certificate_text_pending) CROSS JOIN certificates ON certificates.serial = hit";
                 command.Parameters.AddWithValue("$phrase", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
             }
         }

@@ -114,12 +114,45 @@ public sealed partial class SqliteStore : IEstuaryStore
         return pending.Completion.Task;
     }
 
+    /// <summary>
+    /// The one writer: commits what is queued, up to <see cref="MaxBatch"/> writes per transaction, and between commits
+    /// moves queued serials into the trigram index (<see cref="IndexPendingText"/>) at most every
+    /// <see cref="TextIndexInterval"/>, and once more when the store closes.
+    /// </summary>
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingWrite>(MaxBatch);
         var reader = _writes.Reader;
-        while (await reader.WaitToReadAsync())
+        var textPending = true; // rows may be queued by a run that stopped, or by another process (the seeder)
+        var lastIndexed = Environment.TickCount64;
+        while (true)
         {
+            bool more;
+            if (textPending)
+            {
+                var wait = TextIndexInterval - TimeSpan.FromMilliseconds(Environment.TickCount64 - lastIndexed);
+                using var timeout = new CancellationTokenSource(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                try
+                {
+                    more = await reader.WaitToReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    textPending = IndexPendingText(TextIndexBatch) == TextIndexBatch;
+                    lastIndexed = Environment.TickCount64;
+                    continue;
+                }
+            }
+            else
+            {
+                more = await reader.WaitToReadAsync();
+            }
+
+            if (!more)
+            {
+                break;
+            }
+
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var next))
             {
@@ -127,7 +160,15 @@ public sealed partial class SqliteStore : IEstuaryStore
             }
 
             CommitBatch(batch);
+            textPending = true;
+            if (Environment.TickCount64 - lastIndexed >= TextIndexInterval.TotalMilliseconds)
+            {
+                textPending = IndexPendingText(TextIndexBatch) == TextIndexBatch;
+                lastIndexed = Environment.TickCount64;
+            }
         }
+
+        IndexPendingText(TextIndexBatch);
     }
 
     private void CommitBatch(List<PendingWrite> batch)
