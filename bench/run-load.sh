@@ -128,9 +128,9 @@ for mode in $MODES; do
     if [ -n "$perf_pid" ]; then
       wait "$perf_pid" || true
       echo "$mode: server CPU by shared object (perf, run 1)"
-      perf report -i "$work/$mode.perf" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+      perf report -i "$work/$mode.perf" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12 || true
       echo "$mode: server CPU by function (perf, run 1, top ${PERF_TOP:-30})"
-      perf report -i "$work/$mode.perf" --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${PERF_TOP:-30}" | cut -c1-160
+      perf report -i "$work/$mode.perf" --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${PERF_TOP:-30}" | cut -c1-160 || true
       if [ -n "${PERF_OUT:-}" ]; then mkdir -p "$PERF_OUT"; cp "$work/$mode.perf" "$PERF_OUT/"; cp "/tmp/perf-$server_pid.map" "$PERF_OUT/" 2>/dev/null || true; fi
     fi
   done

@@ -6,7 +6,10 @@
 # starts it again and measures it SEEDED; prints one table of medians (and every sample above it).
 # Environment: COUNT (1000000), RUNS (3) and DURATION seconds (5) per enrollment mode, CONCURRENCY (32),
 # WARMUP seconds (10), SAMPLES per latency measurement (20), NOBUILD=1 skips the Release build, KEEP=1 keeps the work folder (to measure it again:
-# REUSE=that folder measures SEEDED on its data/ and samples/ without seeding again; SQLite only).
+# REUSE=that folder measures SEEDED on its data/, samples/ and, for postgres, its cluster pg/, without seeding again; the
+# EMPTY phase then uses a new data folder and, for postgres, a new database estuary_empty in that cluster).
+# SEED_ONLY=1 seeds and keeps the folder without measuring anything (seed while the machine is busy, measure later
+# with REUSE when it is quiet). The SQLite file-maintenance step deletes from the seeded database: reuse it once.
 # Needs wrk, curl, python3, sqlite3 and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -26,13 +29,14 @@ adminport=$((port + 1))
 httpport=$((port + 2))
 pgport=$((port + 3))
 server_pid=""
+pgdir=$work/pg
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 stop_server() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi
 }
 cleanup() {
   stop_server
-  if [ -f "$work/pg/postmaster.pid" ]; then as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m immediate -w stop >/dev/null || true; fi
+  if [ -f "$pgdir/postmaster.pid" ]; then as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$pgdir" -m fast -w stop >/dev/null || true; fi
   if [ "${KEEP:-0}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -54,12 +58,21 @@ export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccoun
 # 2 s so that a revocation made with `estuary ca revoke` is signed into the CRL within the measurement.
 export Estuary__HttpListen="http://127.0.0.1:$httpport" Estuary__Revocation__RecheckInterval=00:00:02
 connection=""
+pgdb=postgres
 if [ "$STORE" = postgres ]; then
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
-  as_postgres /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -U postgres -A trust --no-sync >/dev/null
-  as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -l "$work/pg.log" -w \
+  if [ -n "${REUSE:-}" ]; then
+    pgdir=$(cd "$REUSE" && pwd)/pg
+  else
+    as_postgres /usr/lib/postgresql/15/bin/initdb -D "$pgdir" -U postgres -A trust --no-sync >/dev/null
+  fi
+  as_postgres /usr/lib/postgresql/15/bin/pg_ctl -D "$pgdir" -l "$work/pg.log" -w \
     -o "-p $pgport -k $work -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  connection="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres"
+  if [ -n "${REUSE:-}" ]; then
+    pgdb=estuary_empty
+    as_postgres psql -h "$work" -p "$pgport" -U postgres -qc "DROP DATABASE IF EXISTS $pgdb" -c "CREATE DATABASE $pgdb" postgres
+  fi
+  connection="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=$pgdb"
   export Estuary__Storage__Provider=postgres Estuary__Storage__ConnectionString="$connection"
 fi
 mkdir -p "$work/data"
@@ -148,7 +161,7 @@ database_bytes() {
   if [ "$STORE" = sqlite ]; then
     stat -c %s "$work/data/estuary.db"
   else
-    as_postgres psql -h "$work" -p "$pgport" -U postgres -Atc "SELECT pg_database_size(current_database())" postgres
+    as_postgres psql -h "$work" -p "$pgport" -U postgres -Atc "SELECT pg_database_size(current_database())" "$pgdb"
   fi
 }
 
@@ -231,19 +244,28 @@ echo "generating $csr_count CSRs" >&2
 # Samples for the empty database: a few certificates of its own, so that every query has something to find.
 stop_server
 "${SEED[@]}" --data-dir "$work/data" --count 2000 --public-url "$http" --samples-dir "$work/samples-empty" ${connection:+--postgres "$connection"} >/dev/null
-start_server empty
-measure empty "$work/samples-empty"
-stop_server
+if [ "${SEED_ONLY:-0}" != 1 ]; then
+  start_server empty
+  measure empty "$work/samples-empty"
+  stop_server
+fi
 
 # ---- SEED ----
 result[seeded,seed_s]=n/a
-if [ -n "${REUSE:-}" ] && [ "$STORE" = sqlite ]; then
+if [ -n "${REUSE:-}" ]; then
   echo "[seed] reusing $REUSE/data (seeded before) and its samples" >&2
   result[empty,db_bytes_kept]=${result[empty,db_bytes]}
   rm -rf "$work/data" "$work/samples"
   ln -s "$(cd "$REUSE" && pwd)/data" "$work/data"
   ln -s "$(cd "$REUSE" && pwd)/samples" "$work/samples"
-  COUNT=$(sqlite3 "$work/data/estuary.db" "SELECT COUNT(*) FROM certificates")
+  if [ "$STORE" = sqlite ]; then
+    COUNT=$(sqlite3 "$work/data/estuary.db" "SELECT COUNT(*) FROM certificates")
+  else
+    pgdb=postgres
+    connection="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=$pgdb"
+    export Estuary__Storage__ConnectionString="$connection"
+    COUNT=$(as_postgres psql -h "$work" -p "$pgport" -U postgres -Atc "SELECT COUNT(*) FROM certificates" "$pgdb")
+  fi
 else
   echo "[seed] $COUNT certificates" >&2
   seed_started=$(date +%s)
@@ -253,6 +275,12 @@ fi
 if [ "$STORE" = postgres ]; then
   # What autovacuum does after a bulk load, done now so that the measurement does not depend on when it runs.
   as_postgres psql -h "$work" -p "$pgport" -U postgres -qc "VACUUM ANALYZE" postgres
+fi
+
+if [ "${SEED_ONLY:-0}" = 1 ]; then
+  KEEP=1
+  echo "seeded $COUNT certificates in ${result[seeded,seed_s]} s; measure later with: REUSE=$work NOBUILD=1 $0 $STORE"
+  exit 0
 fi
 
 # ---- SEEDED ----
