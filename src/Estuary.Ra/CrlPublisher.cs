@@ -22,6 +22,7 @@ public sealed partial class CrlPublisher : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _signing = new(1, 1);
     private volatile CrlSnapshot? _current;
+    private long _rechecks;
 
     public CrlPublisher(CertificateAuthority ca, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<CrlPublisher> logger)
     {
@@ -47,7 +48,18 @@ public sealed partial class CrlPublisher : IDisposable
     }
 
     /// <summary>Re-signs the CRL if the revocations in storage changed or it is due; returns the current one.</summary>
-    public Task<CrlSnapshot> RefreshAsync(CancellationToken cancellationToken) => RefreshCoreAsync(force: false, cancellationToken);
+    public Task<CrlSnapshot> RefreshAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _rechecks);
+        return RefreshCoreAsync(force: false, cancellationToken);
+    }
+
+    /// <summary>
+    /// How many times storage was asked to be rechecked: after each revocation made here (RevocationService) and at each
+    /// Estuary:Revocation:RecheckInterval (RevocationRefreshService). The CRLs of other issuers (<see cref="IssuerCrls"/>)
+    /// recheck only when it has moved, instead of reading every revocation on every fetch.
+    /// </summary>
+    public long Rechecks => Interlocked.Read(ref _rechecks);
 
     private bool IsDue(CrlSnapshot crl) => _time.GetUtcNow() >= crl.NextUpdate - _options.CrlRenewBefore;
 

@@ -18,7 +18,7 @@ public sealed class IssuerCrls : IDisposable
     private readonly RevocationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
-    private readonly ConcurrentDictionary<string, CrlPublisher> _previous = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PreviousCrl> _previous = new(StringComparer.Ordinal);
 
     private readonly IssuerHierarchies? _hierarchies;
 
@@ -48,17 +48,34 @@ public sealed class IssuerCrls : IDisposable
             return null;
         }
 
-        // Rarely fetched, so checked against storage on every fetch: a revocation shows at once (HTTP caches
-        // hold it for the recheck interval).
-        var publisher = _previous.GetOrAdd(wanted, _ => new CrlPublisher(previous, _store, _options, _time, _loggers.CreateLogger<CrlPublisher>()));
-        return await publisher.RefreshAsync(cancellationToken);
+        // Served from the signed copy until the server's publisher is asked to recheck (a revocation made here shows at
+        // once, one made by another process or node within Estuary:Revocation:RecheckInterval, as for the current CA's
+        // CRL) or the copy is due; reading every revocation on every fetch cost a full scan per request.
+        var previousCrl = _previous.GetOrAdd(wanted, _ => new PreviousCrl(new CrlPublisher(previous, _store, _options, _time, _loggers.CreateLogger<CrlPublisher>())));
+        var rechecks = _current.Rechecks;
+        if (Interlocked.Read(ref previousCrl.CheckedAt) == rechecks)
+        {
+            return await previousCrl.Publisher.GetCurrentAsync(cancellationToken);
+        }
+
+        var snapshot = await previousCrl.Publisher.RefreshAsync(cancellationToken);
+        Interlocked.Exchange(ref previousCrl.CheckedAt, rechecks);
+        return snapshot;
+    }
+
+    /// <summary>A replaced or further issuer's publisher and the recheck count of the server's publisher it last matched.</summary>
+    private sealed class PreviousCrl(CrlPublisher publisher)
+    {
+        public CrlPublisher Publisher { get; } = publisher;
+
+        public long CheckedAt = -1;
     }
 
     public void Dispose()
     {
-        foreach (var publisher in _previous.Values)
+        foreach (var previous in _previous.Values)
         {
-            publisher.Dispose();
+            previous.Publisher.Dispose();
         }
     }
 }

@@ -1,0 +1,103 @@
+using System.Reflection;
+using Estuary.Ca;
+using Estuary.Storage;
+using Estuary.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace Estuary.Ra.Tests;
+
+/// <summary>
+/// The CRL of an issuing CA a renewal replaced is served from its signed copy: storage is read again only when the
+/// server's publisher is asked to recheck (after a revocation made here, and at each recheck interval), never per fetch.
+/// </summary>
+public sealed class IssuerCrlsTests : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("estuary-issuer-crls").FullName;
+    private CaMaterial _material = null!;
+    private SqliteStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new CaOptions { IssuingKeyAlgorithm = "P-256" };
+        _material = CaDirectory.LoadOrCreate(_dir, options, TimeProvider.System);
+        using (IssuingCaRenewal.Renew(_dir, options, null, TimeProvider.System))
+        {
+        }
+
+        Assert.True(IssuingCaFolder.Reload(_material, TimeProvider.System));
+        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "estuary.db"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        _material.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_replaced_CAs_CRL_is_read_from_storage_only_after_a_recheck_and_then_lists_the_new_revocation()
+    {
+        var ca = _material.Issuing;
+        var old = Assert.Single(ca.Previous);
+        var store = CountingStore.Wrap(_store);
+        var options = new RevocationOptions();
+        using var current = new CrlPublisher(ca, store, options, TimeProvider.System, NullLogger<CrlPublisher>.Instance);
+        using var crls = new IssuerCrls(ca, current, store, options, TimeProvider.System, NullLoggerFactory.Instance);
+
+        var first = await crls.FindAsync(old.KeyIdentifierHex, default);
+        var reads = CountingStore.Reads;
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Same(first, await crls.FindAsync(old.KeyIdentifierHex.ToLowerInvariant(), default));
+        }
+
+        Assert.Equal(reads, CountingStore.Reads);
+
+        // A revocation of one of the old CA's certificates, as RevocationService records it: store, then recheck.
+        var now = DateTimeOffset.UtcNow;
+        await _store.InsertCertificateAsync(new CertificateRecord
+        {
+            Serial = "0A0B0C0D", Subject = "CN=old-device", SubjectAltNames = "", Issuer = old.Certificate.Subject, NotBefore = now.AddDays(-1),
+            NotAfter = now.AddDays(30), RequestedBy = "basic:est", Label = "", Operation = "simpleenroll", Der = [0x30, 0x00], IssuedAt = now.AddDays(-1),
+        }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
+        Assert.True(await _store.RevokeAsync("0A0B0C0D", now, 1, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
+        Assert.Same(first, await crls.FindAsync(old.KeyIdentifierHex, default)); // not rechecked yet
+        await current.RefreshAsync(default);
+
+        var after = await crls.FindAsync(old.KeyIdentifierHex, default);
+
+        Assert.NotNull(after);
+        Assert.NotEqual(first!.Number, after.Number);
+        var parsed = new Org.BouncyCastle.X509.X509CrlParser().ReadCrl(after.Der);
+        Assert.NotNull(parsed.GetRevokedCertificate(new Org.BouncyCastle.Math.BigInteger("0A0B0C0D", 16)));
+        Assert.Same(after, await crls.FindAsync(old.KeyIdentifierHex, default));
+    }
+
+    /// <summary>Counts the reads of the revocation list; everything else goes to the real store.</summary>
+    public class CountingStore : DispatchProxy
+    {
+        private static int _reads;
+        private IEstuaryStore _inner = null!;
+
+        public static int Reads => Volatile.Read(ref _reads);
+
+        public static IEstuaryStore Wrap(IEstuaryStore inner)
+        {
+            var proxy = Create<IEstuaryStore, CountingStore>();
+            ((CountingStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod?.Name == nameof(IEstuaryStore.ListRevokedAsync))
+            {
+                Interlocked.Increment(ref _reads);
+            }
+
+            return targetMethod!.Invoke(_inner, args);
+        }
+    }
+}
