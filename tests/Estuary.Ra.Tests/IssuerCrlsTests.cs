@@ -59,8 +59,17 @@ public sealed class IssuerCrlsTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         await _store.InsertCertificateAsync(new CertificateRecord
         {
-            Serial = "0A0B0C0D", Subject = "CN=old-device", SubjectAltNames = "", Issuer = old.Certificate.Subject, NotBefore = now.AddDays(-1),
-            NotAfter = now.AddDays(30), RequestedBy = "basic:est", Label = "", Operation = "simpleenroll", Der = [0x30, 0x00], IssuedAt = now.AddDays(-1),
+            Serial = "0A0B0C0D",
+            Subject = "CN=old-device",
+            SubjectAltNames = "",
+            Issuer = old.Certificate.Subject,
+            NotBefore = now.AddDays(-1),
+            NotAfter = now.AddDays(30),
+            RequestedBy = "basic:est",
+            Label = "",
+            Operation = "simpleenroll",
+            Der = [0x30, 0x00],
+            IssuedAt = now.AddDays(-1),
         }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
         Assert.True(await _store.RevokeAsync("0A0B0C0D", now, 1, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
         Assert.Same(first, await crls.FindAsync(old.KeyIdentifierHex, default)); // not rechecked yet
