@@ -17,12 +17,12 @@ public sealed partial class SqliteStore
             return true;
         });
 
+    private const string InsertCertificateSql = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL, $account)";
+
     /// <summary>The certificate row, shared by plain issuance and the completion of an approved request.</summary>
     private static void InsertCertificate(SqliteConnection connection, SqliteTransaction transaction, CertificateRecord certificate)
     {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = $"INSERT INTO certificates ({CertificateColumns}) VALUES ($serial, $subject, $sans, $issuer, $nb, $na, $by, $label, $op, $replaces, $der, $at, NULL, NULL, $account)";
+        var insert = WriterStatement(connection, transaction, InsertCertificateSql);
         insert.Parameters.AddWithValue("$serial", certificate.Serial);
         insert.Parameters.AddWithValue("$subject", certificate.Subject);
         insert.Parameters.AddWithValue("$sans", certificate.SubjectAltNames);
@@ -161,9 +161,7 @@ public sealed partial class SqliteStore
 
     private static void InsertAudit(SqliteConnection connection, SqliteTransaction transaction, AuditEvent audit)
     {
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO audit (time, kind, actor, detail) VALUES ($t, $k, $a, $d)";
+        var insert = WriterStatement(connection, transaction, "INSERT INTO audit (time, kind, actor, detail) VALUES ($t, $k, $a, $d)");
         insert.Parameters.AddWithValue("$t", audit.Time.ToUnixTimeMilliseconds());
         insert.Parameters.AddWithValue("$k", audit.Kind);
         insert.Parameters.AddWithValue("$a", audit.Actor);
