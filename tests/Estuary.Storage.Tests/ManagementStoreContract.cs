@@ -332,6 +332,10 @@ public abstract partial class ManagementStoreContract : IAsyncLifetime
         async Task<string[]> Kinds(AuditQuery q) => [.. (await m.SearchAuditAsync(q, None)).Select(e => e.Kind)];
 
         Assert.Equal(["certificate.revoked", "certificate.issued"], await Kinds(new AuditQuery { KindPrefix = "certificate." }));
+        Assert.Equal(["certificate.revoked"], await Kinds(new AuditQuery { KindPrefix = "certificate.r" }));
+        Assert.Equal(["certificate.issued"], await Kinds(new AuditQuery { KindPrefix = "certificate.issued" }));
+        Assert.Equal(["est.refused.authorization"], await Kinds(new AuditQuery { KindPrefix = "EST.Refused", Since = T0.AddMinutes(3) }));
+        Assert.Empty(await Kinds(new AuditQuery { KindPrefix = "certificate.issued." }));
         Assert.Equal(["est.refused.authorization"], await Kinds(new AuditQuery { Text = "intruder" }));
         Assert.Equal(["template.created"], await Kinds(new AuditQuery { Text = "0%" }));
         Assert.Empty(await Kinds(new AuditQuery { Text = "1000%" }));
