@@ -32,7 +32,7 @@ public sealed partial class EstClient
 
         var exchange = CmcExchange.Start(firstControlId: 2);
         var pkiData = CmcPkiData.Encode(exchange.Controls, [(1, csrDer)]);
-        var response = await SendCmcAsync("fullcmc", CmcSignedData.Sign(CmcOids.PkiData, pkiData, requestKey, null, []), exchange, cancellationToken);
+        var response = await SendCmcAsync("fullcmc", SignPkiData(pkiData, requestKey, null), exchange, cancellationToken);
         var status = StatusFor(response.Decoded, 1, "fullcmc");
         if (status.Status != CmcStatus.Success)
         {
@@ -119,8 +119,17 @@ public sealed partial class EstClient
     {
         ECDsa ec => ec.ExportSubjectPublicKeyInfo(),
         RSA rsa => rsa.ExportSubjectPublicKeyInfo(),
-        _ => throw new ArgumentException($"a CMC request is signed with ECDSA or RSA, not {key.GetType().Name}", nameof(key)),
+        MlDsaKey mlDsa => mlDsa.ExportSubjectPublicKeyInfo(),
+        _ => throw new ArgumentException($"a CMC request is signed with ECDSA, RSA or ML-DSA, not {key.GetType().Name}", nameof(key)),
     };
+
+    /// <summary>
+    /// The PKIData in a SignedData signed by <paramref name="key"/>: EC and RSA through Bouncy Castle's CMS (its signed
+    /// attributes include signingTime), ML-DSA as RFC 9882 profiles it with signingTime from the client's clock.
+    /// </summary>
+    private byte[] SignPkiData(byte[] pkiData, AsymmetricAlgorithm key, X509Certificate2? certificate) => key is MlDsaKey mlDsa
+        ? CmcSignedData.Sign(CmcOids.PkiData, pkiData, mlDsa.Key, certificate?.RawData, [], _options.TimeProvider.GetUtcNow())
+        : CmcSignedData.Sign(CmcOids.PkiData, pkiData, key, certificate, []);
 
     /// <summary>Even-length upper-case hex; ArgumentException when <paramref name="serial"/> is not hexadecimal.</summary>
     private static string NormalizeSerial(string serial)
