@@ -75,6 +75,21 @@ public sealed class MlDsaCliTests(MlDsaCliServer fixture) : IClassFixture<MlDsaC
     }
 
     [Fact]
+    public async Task Fullcmc_with_key_type_ml_dsa_65_enrolls_and_writes_the_labels_ML_DSA_chain()
+    {
+        using var dir = new TempDir();
+
+        var r = await Cli.RunAsync(["fullcmc", .. Basic("--cn", "cli-pqc-cmc", "--key-type", "ml-dsa-65", "--out-dir", dir["out"])]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir["out"], "cert.pem")));
+        Assert.Equal(Oids.MlDsa65, certificate.PublicKey.Oid.Value);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPemFile(Path.Combine(dir["out"], "chain.pem"));
+        Assert.Contains(chain, c => c.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+    }
+
+    [Fact]
     public async Task Reenroll_with_an_ML_DSA_certificate_renews_it_through_fullcmc_signed_with_the_current_key()
     {
         using var dir = new TempDir();
