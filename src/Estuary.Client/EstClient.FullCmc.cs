@@ -32,18 +32,50 @@ public sealed partial class EstClient
 
         var exchange = CmcExchange.Start(firstControlId: 2);
         var pkiData = CmcPkiData.Encode(exchange.Controls, [(1, csrDer)]);
-        var response = await SendCmcAsync("fullcmc", CmcSignedData.Sign(CmcOids.PkiData, pkiData, requestKey, null, []), exchange, cancellationToken);
-        var status = StatusFor(response.Decoded, 1, "fullcmc");
+        var response = await SendCmcAsync("fullcmc", SignPkiData(pkiData, requestKey, null), exchange, cancellationToken);
+        return IssuedFrom(response, spki, "fullcmc");
+    }
+
+    /// <summary>The certificate issued for bodyPartID 1 (the one whose key is <paramref name="spki"/>), or the CMC failure.</summary>
+    private static FullCmcResult IssuedFrom((CmcPkiResponse Decoded, X509Certificate2 Signer) response, byte[] spki, string operation)
+    {
+        var status = StatusFor(response.Decoded, 1, operation);
         if (status.Status != CmcStatus.Success)
         {
-            throw new EstCmcException("fullcmc", status);
+            throw new EstCmcException(operation, status);
         }
 
         var certificates = response.Decoded.Certificates.Select(X509CertificateLoader.LoadCertificate).ToList();
         var issued = certificates.FirstOrDefault(c => c.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(spki))
-            ?? throw new EstClientException(EstClientErrorKind.Protocol, "fullcmc: the PKIResponse reports success but holds no certificate for the key of the request");
-        var others = certificates.Where(c => !ReferenceEquals(c, issued) && !c.RawDataMemory.Span.SequenceEqual(response.Signer.RawData)).ToList();
+            ?? throw new EstClientException(EstClientErrorKind.Protocol, $"{operation}: the PKIResponse reports success but holds no certificate for the key of the request");
+        // The chain without the RA certificate; an ML-DSA label's answer is signed by its issuing CA, which stays in the chain.
+        var signerIsCa = response.Signer.Extensions[Protocol.Asn1.Oids.BasicConstraints] is X509BasicConstraintsExtension { CertificateAuthority: true };
+        var others = certificates.Where(c => !ReferenceEquals(c, issued) && (signerIsCa || !c.RawDataMemory.Span.SequenceEqual(response.Signer.RawData))).ToList();
         return new FullCmcResult(issued, others, response.Signer);
+    }
+
+    /// <summary>
+    /// Renews <paramref name="current"/> through /fullcmc, authenticated by the PKIData's signature alone (RFC 5272
+    /// §3.2.1.3.1: the existing certificate is the identity proof): the PKIData is signed with <paramref name="currentKey"/>
+    /// and carries <paramref name="current"/>, with the signingTime attribute the server checks against replay. This is how a
+    /// certificate that cannot be a TLS client certificate here (ML-DSA, docs/PQC.md) renews; the CSR's subject and
+    /// subjectAltName must be the certificate's (RFC 7030 §4.2.2), its key may be new (rekey). No Basic credentials are
+    /// needed: the server refuses a signer it did not record, or one revoked, expired or of a disabled account.
+    /// </summary>
+    /// <exception cref="EstCmcException">The server answered CMC failed (e.g. a changed subject).</exception>
+    /// <exception cref="EstClientException">The exchange failed (a 403 with the server's reason for a refused signer).</exception>
+    public async Task<FullCmcResult> FullCmcReenrollAsync(byte[] csrDer, X509Certificate2 current, AsymmetricAlgorithm currentKey, CancellationToken cancellationToken = default)
+    {
+        if (!SubjectPublicKeyInfo(currentKey).AsSpan().SequenceEqual(current.PublicKey.ExportSubjectPublicKeyInfo()))
+        {
+            throw new ArgumentException("the key is not the key of the certificate being renewed", nameof(currentKey));
+        }
+
+        var spki = Wrap(() => CertificationRequest.Decode(csrDer).SubjectPublicKeyInfo.ToArray());
+        var exchange = CmcExchange.Start(firstControlId: 2);
+        var pkiData = CmcPkiData.Encode(exchange.Controls, [(1, csrDer)]);
+        var response = await SendCmcAsync("fullcmc reenroll", SignPkiData(pkiData, currentKey, current), exchange, cancellationToken);
+        return IssuedFrom(response, spki, "fullcmc reenroll");
     }
 
     /// <summary>
@@ -89,6 +121,20 @@ public sealed partial class EstClient
     private async Task<X509Certificate2> VerifyResponseSignerAsync(string operation, CmcPkiResponse decoded, CancellationToken cancellationToken)
     {
         var signer = X509CertificateLoader.LoadCertificate(decoded.SignerCertificate);
+        if (Protocol.Crypto.MlDsa.IsMlDsa(signer.SignatureAlgorithm.Value ?? ""))
+        {
+            // An ML-DSA label's answer (RFC 9882), signed by its hierarchy's issuing CA: X509Chain (OpenSSL 3.0) knows no
+            // ML-DSA, so the path is checked by hand, up to the trust anchors or the label's /cacerts roots fetched over
+            // the TLS connection those anchors authenticated (RFC 7030 §4.1.3).
+            var roots = TrustAnchors.Select(a => a.RawData).Concat((await GetCaCertsAsync(cancellationToken)).Roots.Select(r => r.RawData)).ToList();
+            if (Protocol.Crypto.MlDsaCertificatePath.Validate(decoded.SignerCertificate, decoded.Certificates, roots, _options.TimeProvider.GetUtcNow()) is { } problem)
+            {
+                throw new EstClientException(EstClientErrorKind.Trust, $"{operation}: the PKIResponse is signed by {signer.Subject}, which does not chain to the trust anchors ({problem})");
+            }
+
+            return CheckRaPurpose(operation, signer);
+        }
+
         var anchors = TrustAnchors.Count > 0 ? TrustAnchors : [.. (await GetCaCertsAsync(cancellationToken)).Roots];
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -101,6 +147,12 @@ public sealed partial class EstClient
             throw new EstClientException(EstClientErrorKind.Trust, $"{operation}: the PKIResponse is signed by {signer.Subject}, which does not chain to the trust anchors ({why})");
         }
 
+        return CheckRaPurpose(operation, signer);
+    }
+
+    /// <summary>A signer that names key purposes must be a CMC RA (RFC 6402 §2.10); a CA certificate names none.</summary>
+    private static X509Certificate2 CheckRaPurpose(string operation, X509Certificate2 signer)
+    {
         if (signer.Extensions[Protocol.Asn1.Oids.ExtendedKeyUsage] is X509EnhancedKeyUsageExtension eku && !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == CmcRaKeyPurpose))
         {
             throw new EstClientException(EstClientErrorKind.Trust, $"{operation}: the PKIResponse signer {signer.Subject} is not a CMC RA (its extended key usage lacks id-kp-cmcRA, RFC 6402 §2.10)");
@@ -119,8 +171,17 @@ public sealed partial class EstClient
     {
         ECDsa ec => ec.ExportSubjectPublicKeyInfo(),
         RSA rsa => rsa.ExportSubjectPublicKeyInfo(),
-        _ => throw new ArgumentException($"a CMC request is signed with ECDSA or RSA, not {key.GetType().Name}", nameof(key)),
+        MlDsaKey mlDsa => mlDsa.ExportSubjectPublicKeyInfo(),
+        _ => throw new ArgumentException($"a CMC request is signed with ECDSA, RSA or ML-DSA, not {key.GetType().Name}", nameof(key)),
     };
+
+    /// <summary>
+    /// The PKIData in a SignedData signed by <paramref name="key"/>: EC and RSA through Bouncy Castle's CMS (its signed
+    /// attributes include signingTime), ML-DSA as RFC 9882 profiles it with signingTime from the client's clock.
+    /// </summary>
+    private byte[] SignPkiData(byte[] pkiData, AsymmetricAlgorithm key, X509Certificate2? certificate) => key is MlDsaKey mlDsa
+        ? CmcSignedData.Sign(CmcOids.PkiData, pkiData, mlDsa.Key, certificate?.RawData, [], _options.TimeProvider.GetUtcNow())
+        : CmcSignedData.Sign(CmcOids.PkiData, pkiData, key, certificate, []);
 
     /// <summary>Even-length upper-case hex; ArgumentException when <paramref name="serial"/> is not hexadecimal.</summary>
     private static string NormalizeSerial(string serial)

@@ -65,6 +65,29 @@ public static class ServerGeneratedKeyEnvelope
     }
 
     /// <summary>
+    /// The same AsymmetricKeyPackage SignedData signed with ML-DSA as RFC 9882 profiles it (<see cref="Crypto.MlDsaSignedDataWriter"/>):
+    /// on a label whose hierarchy is ML-DSA, by that hierarchy's issuing CA (<paramref name="signerCertificate"/>), with its chain.
+    /// </summary>
+    public static byte[] SignKeyPackage(ReadOnlySpan<byte> pkcs8, Crypto.MlDsaPrivateKey key, byte[] signerCertificate, IEnumerable<ReadOnlyMemory<byte>> chain, DateTimeOffset signingTime)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(pkcs8);
+        }
+
+        var package = writer.Encode();
+        try
+        {
+            return Crypto.MlDsaSignedDataWriter.Sign(AsymmetricKeyPackageOid, package, key, signerCertificate, chain, signingTime);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(package);
+        }
+    }
+
+    /// <summary>
     /// EnvelopedData of <paramref name="signedData"/> for the holder of <paramref name="recipient"/>'s private key,
     /// identified by <paramref name="subjectKeyIdentifier"/> (RFC 7030 §4.4.2: "the rid is [...] the
     /// subjectKeyIdentifier copied from the attribute"). RSA: ktri with RSAES-OAEP SHA-256 (RFC 8017 §7.1, RFC 4055 §4);
@@ -198,6 +221,25 @@ public static class ServerGeneratedKeyEnvelope
     /// is the certificate that signed (to be checked against the EST CA by the caller).
     /// </summary>
     /// <exception cref="EstProtocolException">Not a signed AsymmetricKeyPackage with exactly one key, or a bad signature.</exception>
+    /// <summary>EC/RSA through Bouncy Castle; ML-DSA (an ML-DSA label's key package, RFC 9882) through the one ML-DSA SignedData verifier.</summary>
+    private static bool VerifiesKeyPackage(SignerInformation signerInfo, Org.BouncyCastle.X509.X509Certificate certificate, byte[] content)
+    {
+        if (!Crypto.MlDsaSignedData.IsMlDsaSigner(signerInfo.SignerInfo))
+        {
+            return signerInfo.Verify(certificate);
+        }
+
+        try
+        {
+            Crypto.MlDsaSignedData.VerifySignerInfo(signerInfo.SignerInfo, AsymmetricKeyPackageOid, content, certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Asn1Encodable.Der));
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
     public static byte[] ReadKeyPackage(byte[] signedData, out X509Certificate2 signer)
     {
         try
@@ -212,14 +254,14 @@ public static class ServerGeneratedKeyEnvelope
                 ?? throw new EstProtocolException("the key package SignedData must have exactly one signer (RFC 7030 §4.4.2)");
             var certificate = signed.GetCertificates().EnumerateMatches(signerInfo.SignerID).FirstOrDefault()
                 ?? throw new EstProtocolException("the key package SignedData lacks the certificate of its signer");
-            if (!signerInfo.Verify(certificate))
+            var encapsulated = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(signed.ContentInfo.Content).EncapContentInfo.Content
+                ?? throw new EstProtocolException("the key package SignedData carries no content");
+            var content = Asn1OctetString.GetInstance(encapsulated).GetOctets();
+            if (!VerifiesKeyPackage(signerInfo, certificate, content))
             {
                 throw new EstProtocolException("the signature of the key package SignedData does not verify");
             }
 
-            var encapsulated = Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(signed.ContentInfo.Content).EncapContentInfo.Content
-                ?? throw new EstProtocolException("the key package SignedData carries no content");
-            var content = Asn1OctetString.GetInstance(encapsulated).GetOctets();
             var reader = new AsnReader(content, AsnEncodingRules.DER);
             var package = reader.ReadSequence();
             reader.ThrowIfNotEmpty();

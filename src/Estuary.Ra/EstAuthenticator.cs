@@ -58,21 +58,30 @@ public sealed partial class EstAuthenticator
     }
 
     /// <summary>Accepts a certificate this CA signed, that storage knows, unexpired and not revoked, of an enabled account.</summary>
-    public async Task<EstResult<EstPrincipal>> AuthenticateCertificateAsync(X509Certificate2 certificate, CancellationToken cancellationToken)
+    public Task<EstResult<EstPrincipal>> AuthenticateCertificateAsync(X509Certificate2 certificate, CancellationToken cancellationToken) =>
+        AuthenticateCertificateAsync(certificate, AuthenticationMethod.ClientCertificate, cancellationToken);
+
+    /// <summary>
+    /// The same checks for a certificate whose key the client proved by <paramref name="method"/>: the TLS handshake
+    /// (RFC 7030 §3.3.2), or the signature of a CMC PKIData (RFC 5272 §3.2.1.3.1). The principal is the record, either way.
+    /// </summary>
+    public async Task<EstResult<EstPrincipal>> AuthenticateCertificateAsync(X509Certificate2 certificate, AuthenticationMethod method, CancellationToken cancellationToken)
     {
+        var noun = CertificateNoun(method);
+
         // A certificate of a further hierarchy (e.g. a P-256 key under the ML-DSA CA) authenticates like one of the main CA.
         if (!_ca.IssuedThis(certificate) && _hierarchies?.Further.Any(ca => ca.IssuedThis(certificate)) != true)
         {
-            return EstError.Unauthorized("the TLS client certificate was not issued by this CA");
+            return EstError.Unauthorized($"the {noun} was not issued by this CA");
         }
 
         var record = await _store.FindCertificateAsync(certificate.SerialNumber, cancellationToken);
         if (record is null || !record.Der.AsSpan().SequenceEqual(certificate.RawData))
         {
-            return EstError.Forbidden("the TLS client certificate is not an end-entity certificate issued through EST");
+            return EstError.Forbidden($"the {noun} is not an end-entity certificate issued through EST");
         }
 
-        return await FromRecordAsync(record, certificate, cancellationToken);
+        return await FromRecordAsync(record, certificate, cancellationToken, method);
     }
 
     /// <summary>
@@ -80,31 +89,35 @@ public sealed partial class EstAuthenticator
     /// certificate the client proved it holds): unrevoked, valid now, and owned by an account that exists and is enabled.
     /// Disabling an account disables its certificates for EST at once, without revoking them.
     /// </summary>
-    public async Task<EstResult<EstPrincipal>> FromRecordAsync(CertificateRecord record, X509Certificate2 certificate, CancellationToken cancellationToken)
+    public async Task<EstResult<EstPrincipal>> FromRecordAsync(CertificateRecord record, X509Certificate2 certificate, CancellationToken cancellationToken, AuthenticationMethod method = AuthenticationMethod.ClientCertificate)
     {
         var serial = record.Serial;
+        var noun = CertificateNoun(method);
         if (record.RevokedAt is not null)
         {
-            return EstError.Forbidden($"the TLS client certificate (serial {serial}) is revoked");
+            return EstError.Forbidden($"the {noun} (serial {serial}) is revoked");
         }
 
         var now = _time.GetUtcNow();
         if (now > record.NotAfter || now < record.NotBefore)
         {
-            return EstError.Forbidden($"the TLS client certificate (serial {serial}) is not valid now (valid {record.NotBefore:u} to {record.NotAfter:u})");
+            return EstError.Forbidden($"the {noun} (serial {serial}) is not valid now (valid {record.NotBefore:u} to {record.NotAfter:u})");
         }
 
         if (record.Account is not { } owner || await _store.FindAccountAsync(owner, cancellationToken) is not { Enabled: true })
         {
-            return EstError.Forbidden($"the TLS client certificate (serial {serial}) belongs to an account that is disabled or gone");
+            return EstError.Forbidden($"the {noun} (serial {serial}) belongs to an account that is disabled or gone");
         }
 
-        return EstResult<EstPrincipal>.Ok(new EstPrincipal(AuthenticationMethod.ClientCertificate, record.Subject, certificate, serial)
+        return EstResult<EstPrincipal>.Ok(new EstPrincipal(method, record.Subject, certificate, serial)
         {
             Account = owner,
             IssuedLabel = string.IsNullOrEmpty(record.Label) ? RaOptions.DefaultLabel : record.Label,
         });
     }
+
+    private static string CertificateNoun(AuthenticationMethod method) =>
+        method == AuthenticationMethod.CmsSignature ? "certificate that signed the CMC request" : "TLS client certificate";
 
     private async Task<EstResult<EstPrincipal>> AuthenticateBasicAsync(BasicCredentials basic, string remote, CancellationToken cancellationToken)
     {

@@ -22,10 +22,19 @@ public static class EstAuthorization
             return EstError.Forbidden($"{who.Describe()} belongs to no EST account");
         }
 
+        // A CMS signature proves the key of one certificate for one purpose: renewing it (RFC 5272 §3.2.1.3.1).
+        if (who.Method == AuthenticationMethod.CmsSignature && operation != EstOperation.FullCmcReenroll)
+        {
+            return EstError.Forbidden($"a CMC request signed by a certificate authenticates the renewal of that certificate only, not {operation.Name()}");
+        }
+
         return operation switch
         {
             EstOperation.SimpleEnroll => MayUseTemplate(who, profile, accountGroups),
-            EstOperation.SimpleReenroll => MayRenew(who, profile, accountGroups),
+            EstOperation.SimpleReenroll => MayRenew(AuthenticationMethod.ClientCertificate, who, profile, accountGroups),
+            EstOperation.FullCmcReenroll => profile.RequireApproval
+                ? EstError.Forbidden($"label '{profile.Label}' requires approval, which Estuary offers through simpleenroll only")
+                : MayRenew(AuthenticationMethod.CmsSignature, who, profile, accountGroups),
             EstOperation.ServerKeyGen => MayGenerateKeys(who, profile, accountGroups),
             EstOperation.FullCmcEnroll => profile.RequireApproval
                 ? EstError.Forbidden($"label '{profile.Label}' requires approval, which Estuary offers through simpleenroll only")
@@ -38,12 +47,17 @@ public static class EstAuthorization
         };
     }
 
-    /// <summary>RFC 7030 §4.2.2: the certificate being renewed authenticates; one issued on this label may always renew itself.</summary>
-    private static EstError? MayRenew(EstPrincipal who, Profile profile, IReadOnlyCollection<string> accountGroups)
+    /// <summary>
+    /// RFC 7030 §4.2.2: the certificate being renewed authenticates — over TLS for simplereenroll, by signing the PKIData
+    /// for fullcmc (RFC 5272 §3.2.1.3.1); one issued on this label may always renew itself, else the template decides.
+    /// </summary>
+    private static EstError? MayRenew(AuthenticationMethod proof, EstPrincipal who, Profile profile, IReadOnlyCollection<string> accountGroups)
     {
-        if (who.Method != AuthenticationMethod.ClientCertificate)
+        if (who.Method != proof)
         {
-            return EstError.Forbidden("simplereenroll needs TLS client authentication with the certificate being renewed (RFC 7030 §3.3.2)");
+            return EstError.Forbidden(proof == AuthenticationMethod.ClientCertificate
+                ? "simplereenroll needs TLS client authentication with the certificate being renewed (RFC 7030 §3.3.2)"
+                : "a fullcmc renewal is authenticated by the signature of the certificate being renewed (RFC 5272 §3.2.1.3.1)");
         }
 
         return string.Equals(who.IssuedLabel, profile.Label, StringComparison.Ordinal) ? null : MayUseTemplate(who, profile, accountGroups);

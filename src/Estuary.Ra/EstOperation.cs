@@ -18,6 +18,13 @@ public enum EstOperation
     /// <summary>/fullcmc (RFC 7030 §4.3) carrying PKCS#10 certification requests.</summary>
     FullCmcEnroll,
 
+    /// <summary>
+    /// /fullcmc (RFC 7030 §4.3) renewing the certificate that signed the PKIData (RFC 5272 §3.2.1.3.1), authenticated by
+    /// that signature alone (<see cref="AuthenticationMethod.CmsSignature"/>): the CMC answer to simplereenroll for
+    /// certificates that cannot do TLS here (ML-DSA, docs/PQC.md).
+    /// </summary>
+    FullCmcReenroll,
+
     /// <summary>/fullcmc (RFC 7030 §4.3) carrying the revokeRequest control (RFC 5272 §6.11).</summary>
     FullCmcRevoke,
 }
@@ -31,6 +38,7 @@ public static class EstOperationNames
         EstOperation.SimpleReenroll => "simplereenroll",
         EstOperation.ServerKeyGen => "serverkeygen",
         EstOperation.FullCmcEnroll => "fullcmc",
+        EstOperation.FullCmcReenroll => "fullcmc reenroll",
         EstOperation.FullCmcRevoke => "fullcmc revoke",
         _ => operation.ToString(),
     };

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using Estuary.Protocol.Cmc;
 using Estuary.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -91,6 +93,88 @@ public sealed partial class RegistrationAuthority
             ? await _authenticator.AuthenticateCertificateAsync(current, cancellationToken)
             : await AuthenticateUpstreamCertificateAsync(current, context.Label, cancellationToken);
         return principal.Error is { Kind: EstErrorKind.Unauthorized } error ? EstError.Forbidden(error.Message) : principal;
+    }
+
+    /// <summary>
+    /// How far a renewal's signingTime may be from this server's clock. The signature is the whole authentication, so a
+    /// captured request must not renew again later (and RFC 5652 §11.3 signingTime is the one freshness value a CMS
+    /// signer always controls, unlike a senderNonce the RA would have to remember): five minutes either way is the usual
+    /// tolerance for unsynchronised device clocks (Kerberos' default skew), short enough that a replay within it only
+    /// re-issues the same names to the same key the owner is renewing at that moment.
+    /// </summary>
+    public static readonly TimeSpan RenewalSigningTimeWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// /fullcmc from a client without EST credentials (no TLS client certificate, no Basic): RFC 5272 §3.2.1.3.1 lets the
+    /// existing certificate be the identity proof, so a PKIData of certification requests only (no revokeRequest), signed
+    /// by a certificate this RA recorded, authenticates the renewal of that certificate — with exactly the checks a TLS
+    /// client certificate gets (<see cref="EstAuthenticator.AuthenticateCertificateAsync(X509Certificate2, AuthenticationMethod, CancellationToken)"/>)
+    /// and a signingTime within <see cref="RenewalSigningTimeWindow"/>. Anything else keeps <paramref name="unauthenticated"/>
+    /// (the 401 Basic challenge, as before this door existed), including a body that cannot be decoded: the parser runs
+    /// here for an anonymous client, behind the same body-size limit, and tells it nothing.
+    /// </summary>
+    private async Task<EstResult<(Admission Admission, CmcRequest Request)>> IdentifyBySignatureAsync(EstRequestContext context, Func<EstResult<CmcRequest>> decode, EstError unauthenticated, CancellationToken cancellationToken)
+    {
+        if (unauthenticated.Kind != EstErrorKind.Unauthorized || context.Basic is not null || context.ClientCertificate is not null || _labels.Find(context.Label) is not { } profile)
+        {
+            return unauthenticated;
+        }
+
+        var decoded = decode();
+        if (decoded.Value is not { SignatureProblem: null } request
+            || request.Requests.Count == 0
+            || request.Controls.Any(c => c.Type == CmcOids.RevokeRequest)
+            || request.CertificateSigners.Count == 0)
+        {
+            return unauthenticated;
+        }
+
+        var signers = request.CertificateSigners.DistinctBy(s => Convert.ToHexString(s.Certificate.Span), StringComparer.Ordinal).ToList();
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadCertificate(signers[0].Certificate.Span);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return unauthenticated;
+        }
+
+        var operation = EstOperation.FullCmcReenroll.Name();
+        var actor = "cert:" + certificate.SerialNumber;
+        if (signers.Count > 1)
+        {
+            return await RefuseSignatureAsync(actor, operation, context, "the CMC request is signed by more than one certificate; a renewal is signed by the one certificate it renews (RFC 5272 §3.2.1.3.1)", cancellationToken);
+        }
+
+        var authenticated = await _authenticator.AuthenticateCertificateAsync(certificate, AuthenticationMethod.CmsSignature, cancellationToken);
+        if (authenticated.Value is not { } who)
+        {
+            // Like simplereenroll: a certificate that is not ours is refused with its reason, not challenged for Basic.
+            return await RefuseSignatureAsync(actor, operation, context, authenticated.Error!.Message, cancellationToken);
+        }
+
+        var now = _time.GetUtcNow();
+        if (signers[0].SigningTime is not { } signedAt)
+        {
+            return await RefuseSignatureAsync(actor, operation, context, "a renewal signed by the certificate must carry the signingTime signed attribute (RFC 5652 §11.3), which Estuary checks against replay", cancellationToken);
+        }
+
+        if ((signedAt - now).Duration() > RenewalSigningTimeWindow)
+        {
+            return await RefuseSignatureAsync(actor, operation, context, $"the CMC request was signed at {signedAt:u}, more than {RenewalSigningTimeWindow.TotalMinutes:0} minutes from this server's time {now:u}: refused as a possible replay (RFC 5652 §11.3 signingTime); check the client's clock", cancellationToken);
+        }
+
+        return EstResult<(Admission, CmcRequest)>.Ok((new Admission(EstOperation.FullCmcReenroll, profile, who), request));
+    }
+
+    /// <summary>A refused CMS-signature authentication: 403 with the reason, logged and audited under the signer certificate.</summary>
+    private async Task<EstError> RefuseSignatureAsync(string actor, string operation, EstRequestContext context, string reason, CancellationToken cancellationToken)
+    {
+        var error = EstError.Forbidden(reason);
+        LogRefused(_logger, operation, actor, context.Label, reason);
+        await AuditRefusedAsync(RefusedAuthentication, actor, operation, context, error, cancellationToken);
+        return error;
     }
 
     /// <summary>Logs and audits a refusal after admission (policy, upstream), and returns it.</summary>

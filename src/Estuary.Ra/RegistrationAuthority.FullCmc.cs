@@ -32,32 +32,45 @@ public sealed partial class RegistrationAuthority
 
     /// <summary>
     /// /fullcmc with the CMS still undecoded: the label and the EST authentication (TLS or Basic, RFC 7030 §3.3, which
-    /// do not depend on the body) come first, and <paramref name="decode"/> — the edge's CMC parser — runs only for an
-    /// authenticated client, so that an anonymous one never reaches the CMS parser (its errors are 400s).
+    /// do not depend on the body) come first, and <paramref name="decode"/> — the edge's CMC parser — runs after them for
+    /// an authenticated client. A client without credentials may still be authenticated by the PKIData's signature, for
+    /// a renewal of the certificate that signed it (<see cref="IdentifyBySignatureAsync"/>); only then does its body reach
+    /// the parser, and it gets the same 401 as before unless that renewal is what it sent.
     /// </summary>
     public async Task<EstResult<FullCmcOutcome>> FullCmcAsync(EstRequestContext context, Func<EstResult<CmcRequest>> decode, RevocationService? revocations, CancellationToken cancellationToken)
     {
+        Admission admission;
+        CmcRequest request;
         var identified = await IdentifyAsync(EstOperation.FullCmcEnroll, context, cancellationToken);
-        if (identified.Value is not { } identifiedAdmission)
+        if (identified.Value is { } identifiedAdmission)
         {
-            return identified.Error!;
-        }
+            var decoded = decode();
+            if (decoded.Value is not { } decodedRequest)
+            {
+                return decoded.Error!;
+            }
 
-        var decoded = decode();
-        if (decoded.Value is not { } request)
+            // The door is passed once per PKIData: as an enrollment when it carries certification requests, else as a
+            // revocation (each revokeRequest target is then decided on its own, RegistrationAuthority.CmcRevocation).
+            request = decodedRequest;
+            admission = identifiedAdmission with { Operation = request.Requests.Count > 0 ? EstOperation.FullCmcEnroll : EstOperation.FullCmcRevoke };
+        }
+        else
         {
-            return decoded.Error!;
-        }
+            var bySignature = await IdentifyBySignatureAsync(context, decode, identified.Error!, cancellationToken);
+            if (!bySignature.IsSuccess)
+            {
+                return bySignature.Error!;
+            }
 
-        // The door is passed once per PKIData: as an enrollment when it carries certification requests, else as a
-        // revocation (each revokeRequest target is then decided on its own, RegistrationAuthority.CmcRevocation).
-        var admission = identifiedAdmission with { Operation = request.Requests.Count > 0 ? EstOperation.FullCmcEnroll : EstOperation.FullCmcRevoke };
+            (admission, request) = bySignature.Value;
+        }
 
         // The label and the EST authentication are HTTP matters (404, 401, 403); a refusal of an authenticated client
         // is answered in CMC, so that it can read which body parts failed and why.
         if (await AuthorizeAsync(admission, context, cancellationToken) is { } denied)
         {
-            return Failed(AllBodyParts(request), CmcFailInfo.BadRequest, denied.Message, AnswerControls(request));
+            return Failed(AllBodyParts(request), CmcFailInfo.BadRequest, denied.Message, AnswerControls(request), admission.Profile);
         }
 
         var who = admission.Principal;
@@ -67,7 +80,7 @@ public sealed partial class RegistrationAuthority
         if (request.SignatureProblem is { } signatureProblem)
         {
             LogRefused(_logger, "fullcmc", who.Id, context.Label, signatureProblem);
-            return Failed(allParts, CmcFailInfo.BadMessageCheck, signatureProblem, echo);
+            return Failed(allParts, CmcFailInfo.BadMessageCheck, signatureProblem, echo, admission.Profile);
         }
 
         // RFC 5272 §3.2.1.2: a control that is not understood fails the PKIData; nothing of it is acted on.
@@ -75,12 +88,12 @@ public sealed partial class RegistrationAuthority
         {
             var reason = $"control {unknown.Type} (bodyPartID {unknown.BodyPartId}) is not supported; Estuary acts on transactionId, senderNonce, recipientNonce and revokeRequest";
             LogRefused(_logger, "fullcmc", who.Id, context.Label, reason);
-            return Failed([unknown.BodyPartId], CmcFailInfo.BadRequest, reason, echo);
+            return Failed([unknown.BodyPartId], CmcFailInfo.BadRequest, reason, echo, admission.Profile);
         }
 
         if (request.Requests.Count == 0 && revokes.Count == 0)
         {
-            return Failed(allParts, CmcFailInfo.BadRequest, "the PKIData holds no certification request and no revokeRequest", echo);
+            return Failed(allParts, CmcFailInfo.BadRequest, "the PKIData holds no certification request and no revokeRequest", echo, admission.Profile);
         }
 
         var statuses = new List<CmcStatusInfo>();
@@ -93,7 +106,21 @@ public sealed partial class RegistrationAuthority
                 continue;
             }
 
-            var issued = await IssueAsync(admission, csr, replaces: null, context, cancellationToken);
+            string? replaces = null;
+            if (admission.Operation == EstOperation.FullCmcReenroll)
+            {
+                // RFC 7030 §4.2.2 applies to each request of a renewal, recorded as replacing the signer's certificate.
+                if (RenewalNameProblem(csr, who.Certificate!) is { } problem)
+                {
+                    await RefuseAsync(admission, context, RefusedPolicy, EstError.BadRequest(problem), cancellationToken);
+                    statuses.Add(new CmcStatusInfo(CmcStatus.Failed, [tagged.BodyPartId], problem, CmcFailInfo.BadRequest));
+                    continue;
+                }
+
+                replaces = who.CertificateSerial;
+            }
+
+            var issued = await IssueAsync(admission, csr, replaces, context, cancellationToken);
             if (issued.Value is { } certificate)
             {
                 certificates.Add(certificate.Der);
@@ -143,24 +170,35 @@ public sealed partial class RegistrationAuthority
     /// <summary>Numbers the answered controls after the statuses, which the encoder numbers 1..n (bodyPartIDs are unique per message, RFC 5272 §3.2.1.2).</summary>
     /// <remarks>
     /// The CA chain always travels in the SignedData (RFC 5272 §3.2.2): it lets the client validate what it got
-    /// and the RA certificate that signed the answer, a failure or a revocation included.
+    /// and the certificate that signed the answer, a failure or a revocation included. On a label whose hierarchy is
+    /// ML-DSA the answer is signed by that hierarchy's issuing CA with ML-DSA (RFC 9882) and carries that chain only;
+    /// elsewhere by the ECDSA RA certificate, with the main chain (and a further hierarchy's chain for its certificates).
     /// </remarks>
     private EstResult<FullCmcOutcome> Outcome(List<CmcStatusInfo> statuses, List<ReadOnlyMemory<byte>> certificates, List<CmcControl> echo, Profile? profile = null)
     {
         var next = statuses.Count + 1L;
         var controls = echo.Select(c => c with { BodyPartId = next++ }).ToList();
+        var ca = profile is null ? null : CaOf(profile);
+        if (ca is not null && ca.SigningKey is Ca.MlDsaSigningKey)
+        {
+            certificates.Add(ca.Certificate.RawDataMemory);
+            certificates.AddRange(ca.Chain.Select(c => c.RawDataMemory));
+            return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates, controls) { MlDsaSigner = ca });
+        }
+
         certificates.Add(_ca.Certificate.RawDataMemory);
         certificates.AddRange(_ca.Chain.Select(c => c.RawDataMemory));
-        if (profile is not null && CaOf(profile) is { } ca && ca != _ca)
+        if (ca is not null && ca != _ca)
         {
-            // A label on another hierarchy (e.g. ML-DSA): its chain validates the issued certificate, the main
-            // chain above the RA certificate that signs this response.
+            // A label on another hierarchy: its chain validates the issued certificate, the main chain above the RA
+            // certificate that signs this response.
             certificates.Add(ca.Certificate.RawDataMemory);
             certificates.AddRange(ca.Chain.Select(c => c.RawDataMemory));
         }
+
         return EstResult<FullCmcOutcome>.Ok(new FullCmcOutcome(statuses, certificates, controls));
     }
 
-    private EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason, List<CmcControl> echo) =>
-        Outcome([new CmcStatusInfo(CmcStatus.Failed, bodyParts, reason, failInfo)], [], echo);
+    private EstResult<FullCmcOutcome> Failed(IReadOnlyList<long> bodyParts, CmcFailInfo failInfo, string reason, List<CmcControl> echo, Profile? profile = null) =>
+        Outcome([new CmcStatusInfo(CmcStatus.Failed, bodyParts, reason, failInfo)], [], echo, profile);
 }

@@ -100,7 +100,7 @@ public sealed partial class RegistrationAuthority
 
         try
         {
-            var encrypted = _keyProtection!.Seal(plan, pkcs8);
+            var encrypted = _keyProtection!.Seal(plan, pkcs8, CaOf(profile));
             LogServerKeyEncrypted(_logger, issued.SerialHex, plan.Certificate is null ? "kekri" : MlKemKeys.IsMlKem(plan.Certificate.PublicKey.Oid.Value) ? "KEMRecipientInfo" : "certificate");
             return EstResult<ServerGeneratedKey>.Ok(new ServerGeneratedKey(issued, []) { EncryptedKey = encrypted });
         }

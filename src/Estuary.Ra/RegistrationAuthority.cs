@@ -100,22 +100,27 @@ public sealed partial class RegistrationAuthority
             return admitted.Error!;
         }
 
-        var current = admission.Principal.Certificate!;
-
-        // §4.2.2: "MUST be identical" — byte for byte, so that a renewal never changes a name's case or string type.
-        if (!csr.Subject.Span.SequenceEqual(current.SubjectName.RawData))
+        if (RenewalNameProblem(csr, admission.Principal.Certificate!) is { } problem)
         {
-            return await RefuseAsync(admission, context, RefusedPolicy,
-                EstError.BadRequest($"the CSR subject must be identical to the subject of the certificate being renewed ({current.Subject}), RFC 7030 §4.2.2"), cancellationToken);
-        }
-
-        if (!SameSubjectAltNames(csr, current))
-        {
-            return await RefuseAsync(admission, context, RefusedPolicy,
-                EstError.BadRequest("the CSR subjectAltName must equal that of the certificate being renewed, RFC 7030 §4.2.2"), cancellationToken);
+            return await RefuseAsync(admission, context, RefusedPolicy, EstError.BadRequest(problem), cancellationToken);
         }
 
         return await IssueAsync(admission, csr, admission.Principal.CertificateSerial, context, cancellationToken);
+    }
+
+    /// <summary>
+    /// RFC 7030 §4.2.2 for every renewal (simplereenroll, and fullcmc signed by the certificate): the request's Subject and
+    /// SubjectAltName "MUST be identical" to the certificate's — the subject byte for byte, so that a renewal never changes
+    /// a name's case or string type. Null when they are, else why not.
+    /// </summary>
+    private static string? RenewalNameProblem(CertificationRequest csr, X509Certificate2 current)
+    {
+        if (!csr.Subject.Span.SequenceEqual(current.SubjectName.RawData))
+        {
+            return $"the CSR subject must be identical to the subject of the certificate being renewed ({current.Subject}), RFC 7030 §4.2.2";
+        }
+
+        return SameSubjectAltNames(csr, current) ? null : "the CSR subjectAltName must equal that of the certificate being renewed, RFC 7030 §4.2.2";
     }
 
     private static bool SameSubjectAltNames(CertificationRequest csr, X509Certificate2 current)

@@ -17,7 +17,8 @@ namespace Estuary.Ra;
 /// (RFC 9935, e.g. from an earlier serverkeygen on an ML-KEM label) gets a KEMRecipientInfo (RFC 9629, RFC 9936).</item>
 /// <item>DecryptKeyIdentifier: a symmetric key provisioned for the account (`estuary decrypt-keys set`).</item>
 /// </list>
-/// The signer of the key package is the RA signing certificate: the RA generated the key.
+/// The signer of the key package is the RA signing certificate (the RA generated the key), or on an ML-DSA label that
+/// label's issuing CA, signing with ML-DSA.
 /// </summary>
 public sealed class ServerKeyProtection
 {
@@ -113,10 +114,16 @@ public sealed class ServerKeyProtection
         return EstError.BadRequest($"AsymmetricDecryptKeyIdentifier {hex}: no certificate with this subjectKeyIdentifier is known for the requester — neither the TLS client certificate nor a valid certificate this CA issued to the account (RFC 7030 §4.4.1.2)");
     }
 
-    /// <summary>The EnvelopedData (RFC 7030 §4.4.2) around the signed key package of <paramref name="pkcs8"/>.</summary>
-    public byte[] Seal(KeyProtectionPlan plan, byte[] pkcs8)
+    /// <summary>
+    /// The EnvelopedData (RFC 7030 §4.4.2) around the signed key package of <paramref name="pkcs8"/>. The package is signed by
+    /// the RA signing certificate, or — when <paramref name="issuer"/>, the label's CA, is an ML-DSA one — by that issuing CA
+    /// with ML-DSA (RFC 9882), as the label's fullcmc answers are (docs/PQC.md).
+    /// </summary>
+    public byte[] Seal(KeyProtectionPlan plan, byte[] pkcs8, CertificateAuthority? issuer = null)
     {
-        var signed = ServerGeneratedKeyEnvelope.SignKeyPackage(pkcs8, _signer!, _signerChain);
+        var signed = issuer?.SigningKey is MlDsaSigningKey mlDsa
+            ? ServerGeneratedKeyEnvelope.SignKeyPackage(pkcs8, mlDsa.Key, issuer.Certificate.RawData, issuer.Chain.Select(c => c.RawDataMemory), _time.GetUtcNow())
+            : ServerGeneratedKeyEnvelope.SignKeyPackage(pkcs8, _signer!, _signerChain);
         try
         {
             return plan.Certificate is { } certificate

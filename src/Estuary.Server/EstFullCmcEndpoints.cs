@@ -57,9 +57,20 @@ public static class EstFullCmcEndpoints
             return;
         }
 
-        var signer = context.RequestServices.GetRequiredService<CaMaterial>().RaSigningCertificate
-            ?? throw new InvalidOperationException("the RA signing certificate is not loaded");
-        var response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer, outcome.Controls);
+        byte[] response;
+        if (outcome.MlDsaSigner is { SigningKey: MlDsaSigningKey mlDsa } ca)
+        {
+            // An ML-DSA label: its issuing CA signs the answer with ML-DSA, RFC 9882 (docs/PQC.md).
+            var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+            response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, mlDsa.Key, ca.Certificate.RawData, now, outcome.Controls);
+        }
+        else
+        {
+            var signer = context.RequestServices.GetRequiredService<CaMaterial>().RaSigningCertificate
+                ?? throw new InvalidOperationException("the RA signing certificate is not loaded");
+            response = CmcResponse.Encode(outcome.Statuses, outcome.Certificates, signer, outcome.Controls);
+        }
+
         await EstHttp.WriteBase64Async(context, EstMediaTypes.CmcResponse, response, Base64LayoutPolicy.Choose(context.Request, options.FixedLayout, EstBase64.IsWrapped(body)));
     }
 

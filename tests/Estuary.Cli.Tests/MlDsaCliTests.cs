@@ -75,16 +75,39 @@ public sealed class MlDsaCliTests(MlDsaCliServer fixture) : IClassFixture<MlDsaC
     }
 
     [Fact]
-    public async Task Reenroll_with_an_ML_DSA_certificate_exits_2_and_says_TLS_cannot_use_it()
+    public async Task Fullcmc_with_key_type_ml_dsa_65_enrolls_and_writes_the_labels_ML_DSA_chain()
+    {
+        using var dir = new TempDir();
+
+        var r = await Cli.RunAsync(["fullcmc", .. Basic("--cn", "cli-pqc-cmc", "--key-type", "ml-dsa-65", "--out-dir", dir["out"])]);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir["out"], "cert.pem")));
+        Assert.Equal(Oids.MlDsa65, certificate.PublicKey.Oid.Value);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPemFile(Path.Combine(dir["out"], "chain.pem"));
+        Assert.Contains(chain, c => c.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData));
+    }
+
+    [Fact]
+    public async Task Reenroll_with_an_ML_DSA_certificate_renews_it_through_fullcmc_signed_with_the_current_key()
     {
         using var dir = new TempDir();
         var enrolled = await Cli.RunAsync(["enroll", .. Basic("--cn", "cli-pqc-renew", "--key-type", "ML-DSA-65", "--out-dir", dir["out"])]);
         Assert.True(enrolled.ExitCode == 0, enrolled.ToString());
+        var certPath = Path.Combine(dir["out"], "cert.pem");
+        using var before = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
 
+        // No --user/--password and no TLS client certificate: the PKIData's signature by the current key is the proof.
         var r = await Cli.RunAsync("reenroll", "--server", Server.BaseUri.GetLeftPart(UriPartial.Authority), "--cacert", Server.RootCertificatePath, "--label", "pqc",
-            "--cert", Path.Combine(dir["out"], "cert.pem"), "--key", Path.Combine(dir["out"], "key.pem"));
+            "--cert", certPath, "--key", Path.Combine(dir["out"], "key.pem"));
 
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("cannot authenticate a TLS handshake", r.Error, StringComparison.Ordinal);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var after = X509Certificate2.CreateFromPem(File.ReadAllText(certPath));
+        Assert.NotEqual(before.SerialNumber, after.SerialNumber);
+        Assert.Equal(before.SubjectName.RawData, after.SubjectName.RawData);
+        Assert.Equal(before.PublicKey.ExportSubjectPublicKeyInfo(), after.PublicKey.ExportSubjectPublicKeyInfo());
+        var record = await Server.GetRequiredService<Estuary.Storage.IEstuaryStore>().FindCertificateAsync(after.SerialNumber, default);
+        Assert.Equal(before.SerialNumber, record!.Replaces);
     }
 }

@@ -23,31 +23,38 @@ public sealed class EstAuthorizationTests
         "cert of mallory from this label", // renewal of a certificate issued on this very label
         "cert of mallory from another label",
         "cert of no account", // never produced by authentication; must be refused anyway
+        "cms of alice from another label", // a PKIData signed by a certificate alice's account owns (RFC 5272 §3.2.1.3.1)
+        "cms of mallory from this label",
+        "cms of mallory from another label",
     ];
 
     /// <summary>'A' allowed, 'D' denied, per principal column. A missing (operation, template) pair fails the table test.</summary>
     private static readonly Dictionary<(EstOperation, string), string> Expected = new()
     {
-        [(EstOperation.SimpleEnroll, "open")] = "AAAAAD",
-        [(EstOperation.SimpleEnroll, "restricted")] = "ADADDD",
-        [(EstOperation.SimpleEnroll, "no-keygen")] = "AAAAAD",
-        [(EstOperation.SimpleEnroll, "approval")] = "AAAAAD",
-        [(EstOperation.SimpleReenroll, "open")] = "DDAAAD",
-        [(EstOperation.SimpleReenroll, "restricted")] = "DDAADD",
-        [(EstOperation.SimpleReenroll, "no-keygen")] = "DDAAAD",
-        [(EstOperation.SimpleReenroll, "approval")] = "DDAAAD",
-        [(EstOperation.ServerKeyGen, "open")] = "AAAAAD",
-        [(EstOperation.ServerKeyGen, "restricted")] = "ADADDD",
-        [(EstOperation.ServerKeyGen, "no-keygen")] = "DDDDDD",
-        [(EstOperation.ServerKeyGen, "approval")] = "DDDDDD",
-        [(EstOperation.FullCmcEnroll, "open")] = "AAAAAD",
-        [(EstOperation.FullCmcEnroll, "restricted")] = "ADADDD",
-        [(EstOperation.FullCmcEnroll, "no-keygen")] = "AAAAAD",
-        [(EstOperation.FullCmcEnroll, "approval")] = "DDDDDD",
-        [(EstOperation.FullCmcRevoke, "open")] = "AAAAAD",
-        [(EstOperation.FullCmcRevoke, "restricted")] = "AAAAAD",
-        [(EstOperation.FullCmcRevoke, "no-keygen")] = "AAAAAD",
-        [(EstOperation.FullCmcRevoke, "approval")] = "AAAAAD",
+        [(EstOperation.SimpleEnroll, "open")] = "AAAAADDDD",
+        [(EstOperation.SimpleEnroll, "restricted")] = "ADADDDDDD",
+        [(EstOperation.SimpleEnroll, "no-keygen")] = "AAAAADDDD",
+        [(EstOperation.SimpleEnroll, "approval")] = "AAAAADDDD",
+        [(EstOperation.SimpleReenroll, "open")] = "DDAAADDDD",
+        [(EstOperation.SimpleReenroll, "restricted")] = "DDAADDDDD",
+        [(EstOperation.SimpleReenroll, "no-keygen")] = "DDAAADDDD",
+        [(EstOperation.SimpleReenroll, "approval")] = "DDAAADDDD",
+        [(EstOperation.ServerKeyGen, "open")] = "AAAAADDDD",
+        [(EstOperation.ServerKeyGen, "restricted")] = "ADADDDDDD",
+        [(EstOperation.ServerKeyGen, "no-keygen")] = "DDDDDDDDD",
+        [(EstOperation.ServerKeyGen, "approval")] = "DDDDDDDDD",
+        [(EstOperation.FullCmcEnroll, "open")] = "AAAAADDDD",
+        [(EstOperation.FullCmcEnroll, "restricted")] = "ADADDDDDD",
+        [(EstOperation.FullCmcEnroll, "no-keygen")] = "AAAAADDDD",
+        [(EstOperation.FullCmcEnroll, "approval")] = "DDDDDDDDD",
+        [(EstOperation.FullCmcReenroll, "open")] = "DDDDDDAAA",
+        [(EstOperation.FullCmcReenroll, "restricted")] = "DDDDDDAAD",
+        [(EstOperation.FullCmcReenroll, "no-keygen")] = "DDDDDDAAA",
+        [(EstOperation.FullCmcReenroll, "approval")] = "DDDDDDDDD",
+        [(EstOperation.FullCmcRevoke, "open")] = "AAAAADDDD",
+        [(EstOperation.FullCmcRevoke, "restricted")] = "AAAAADDDD",
+        [(EstOperation.FullCmcRevoke, "no-keygen")] = "AAAAADDDD",
+        [(EstOperation.FullCmcRevoke, "approval")] = "AAAAADDDD",
     };
 
     private static readonly string[] Templates = ["open", "restricted", "no-keygen", "approval"];
@@ -126,8 +133,8 @@ public sealed class EstAuthorizationTests
 
     private static EstPrincipal Principal(string kind)
     {
-        EstPrincipal Certificate(string? account, string issuedLabel) =>
-            new(AuthenticationMethod.ClientCertificate, "CN=device", SelfSigned("CN=device"), "0A1B") { Account = account, IssuedLabel = issuedLabel };
+        EstPrincipal Certificate(string? account, string issuedLabel, AuthenticationMethod method = AuthenticationMethod.ClientCertificate) =>
+            new(method, "CN=device", SelfSigned("CN=device"), "0A1B") { Account = account, IssuedLabel = issuedLabel };
 
         return kind switch
         {
@@ -137,6 +144,9 @@ public sealed class EstAuthorizationTests
             "cert of mallory from this label" => Certificate("mallory", Label),
             "cert of mallory from another label" => Certificate("mallory", "elsewhere"),
             "cert of no account" => Certificate(null, Label),
+            "cms of alice from another label" => Certificate("alice", "elsewhere", AuthenticationMethod.CmsSignature),
+            "cms of mallory from this label" => Certificate("mallory", Label, AuthenticationMethod.CmsSignature),
+            "cms of mallory from another label" => Certificate("mallory", "elsewhere", AuthenticationMethod.CmsSignature),
             _ => throw new ArgumentException(kind),
         };
     }

@@ -72,7 +72,8 @@ internal sealed class ClientOptions
     }
 
     /// <summary>Builds the library's options from the flags; <paramref name="identity"/> overrides --cert/--key.</summary>
-    public EstClientOptions Build(ParseResult result, System.Security.Cryptography.X509Certificates.X509Certificate2? identity = null, string? label = null, Uri? server = null)
+    /// <param name="readIdentity">False when the caller reads --cert/--key itself (reenroll: an ML-DSA certificate is no TLS identity).</param>
+    public EstClientOptions Build(ParseResult result, System.Security.Cryptography.X509Certificates.X509Certificate2? identity = null, string? label = null, Uri? server = null, bool readIdentity = true)
     {
         var anchors = result.GetValue(CaCert) is { } ca ? CredentialFiles.ReadCertificates(ca, "--cacert") : [];
         var fingerprint = result.GetValue(TrustFingerprint);
@@ -95,7 +96,7 @@ internal sealed class ClientOptions
             throw new CliUsageException($"--user {user} needs a password: pass --password or set {PasswordVariable}");
         }
 
-        if (identity is null && (result.GetValue(Cert), result.GetValue(Key)) is var (c, k) && (c is not null || k is not null))
+        if (identity is null && readIdentity && (result.GetValue(Cert), result.GetValue(Key)) is var (c, k) && (c is not null || k is not null))
         {
             if (c is null || k is null)
             {

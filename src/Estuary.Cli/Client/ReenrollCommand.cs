@@ -3,7 +3,10 @@ using Estuary.Client;
 
 namespace Estuary.Cli.Client;
 
-/// <summary>`estuary reenroll`: renew a certificate now (RFC 7030 §4.2.2), authenticating with it over TLS.</summary>
+/// <summary>
+/// `estuary reenroll`: renew a certificate now (RFC 7030 §4.2.2), authenticating with it over TLS — or, for an ML-DSA
+/// certificate, through /fullcmc by signing the request with it (<see cref="CertificateRenewal"/>).
+/// </summary>
 internal static class ReenrollCommand
 {
     public static Command Create()
@@ -14,7 +17,7 @@ internal static class ReenrollCommand
         var outDir = new Option<string?>("--out-dir") { Description = "Write key.pem, cert.pem and chain.pem there instead of replacing --cert and --key in place" };
         var chainFile = new Option<string?>("--chain") { Description = "Also write the CA chain to this file (default with --out-dir: chain.pem there)" };
         var force = new Option<bool>("--force") { Description = "With --out-dir: replace key.pem, cert.pem and chain.pem there if they exist" };
-        var command = new Command("reenroll", "Renew the certificate given by --cert/--key, authenticating with it (TLS client certificate).") { rekey, keyType, outDir, chainFile, force };
+        var command = new Command("reenroll", "Renew the certificate given by --cert/--key, authenticating with it (TLS client certificate; an ML-DSA certificate signs a /fullcmc request instead).") { rekey, keyType, outDir, chainFile, force };
         common.Cert.Description = "The current certificate (PEM): renewed, and used for TLS client authentication";
         common.Key.Description = "The current private key (PEM)";
         common.AddTo(command);
@@ -52,7 +55,7 @@ internal static class ReenrollCommand
                 throw new CliUsageException($"{Path.GetFullPath(existing)} exists; pass --force to replace it, or choose another --out-dir");
             }
             // The connection options are built without the identity: RenewAsync loads it from --cert/--key.
-            var connection = common.Build(result, identity: null);
+            var connection = common.Build(result, identity: null, readIdentity: false);
             var outcome = await CertificateRenewal.RenewAsync(connection, certPath, keyPath, result.GetValue(rekey), spec, certOut, keyOut, chainOut, cancellationToken);
             var files = new Dictionary<string, string> { ["key"] = Path.GetFullPath(keyOut), ["cert"] = Path.GetFullPath(certOut) };
             if (chainOut is not null)

@@ -65,9 +65,11 @@ public sealed class CmcPkiResponse
 
             foreach (var info in signers)
             {
-                var match = store.EnumerateMatches(info.SignerID).FirstOrDefault(c => info.Verify(c))
-                    ?? throw new EstProtocolException("the CMC response's signature does not verify with a certificate it carries");
-                signer ??= match.GetEncoded();
+                // ML-DSA (RFC 9882, an ML-DSA label's answer) through the one ML-DSA SignedData verifier; EC/RSA through Bouncy Castle.
+                var match = Crypto.MlDsaSignedData.IsMlDsaSigner(info.SignerInfo)
+                    ? store.EnumerateMatches(info.SignerID).FirstOrDefault(c => VerifiesMlDsa(info, signed.SignedContentType.Id, content, c))
+                    : store.EnumerateMatches(info.SignerID).FirstOrDefault(c => info.Verify(c));
+                signer ??= (match ?? throw new EstProtocolException("the CMC response's signature does not verify with a certificate it carries")).GetEncoded();
             }
         }
         catch (Exception e) when (e is CmsException or IOException or ArgumentException or InvalidCastException or InvalidOperationException or Org.BouncyCastle.Security.SecurityUtilityException)
@@ -100,6 +102,19 @@ public sealed class CmcPkiResponse
         catch (AsnContentException e)
         {
             throw new EstProtocolException("the CMC response does not hold a DER PKIResponse (RFC 5272 §3.2.2): " + e.Message, e);
+        }
+    }
+
+    private static bool VerifiesMlDsa(SignerInformation info, string eContentType, byte[] content, Org.BouncyCastle.X509.X509Certificate certificate)
+    {
+        try
+        {
+            Crypto.MlDsaSignedData.VerifySignerInfo(info.SignerInfo, eContentType, content, certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Org.BouncyCastle.Asn1.Asn1Encodable.Der));
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
         }
     }
 

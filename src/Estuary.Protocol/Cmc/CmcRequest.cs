@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using Estuary.Protocol.Crypto;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Security;
 
@@ -9,16 +10,18 @@ namespace Estuary.Protocol.Cmc;
 /// the edge; the PKCS#10 requests inside are decoded with their own signatures verified, and the
 /// SignedData signature is checked against the keys that may have made it: a certificate carried in the
 /// SignedData, or the public key of a PKCS#10 inside (RFC 5272 §3.2.1.3.2: a request signed with the key
-/// being certified).
+/// being certified). EC and RSA signers are verified by Bouncy Castle's CMS, ML-DSA signers (RFC 9882) by
+/// <see cref="MlDsaSignedData"/>.
 /// </summary>
 public sealed class CmcRequest
 {
-    private CmcRequest(IReadOnlyList<CmcControl> controls, IReadOnlyList<CmcTaggedRequest> requests, string? signatureProblem, IReadOnlyList<ReadOnlyMemory<byte>> signerCertificates)
+    private CmcRequest(IReadOnlyList<CmcControl> controls, IReadOnlyList<CmcTaggedRequest> requests, string? signatureProblem, IReadOnlyList<CmcCertificateSigner> certificateSigners)
     {
         Controls = controls;
         Requests = requests;
         SignatureProblem = signatureProblem;
-        SignerCertificates = signerCertificates;
+        CertificateSigners = certificateSigners;
+        SignerCertificates = [.. certificateSigners.Select(s => s.Certificate)];
     }
 
     /// <summary>The controlSequence (RFC 5272 §3.2.1.2), in order; the RA decides which it acts on.</summary>
@@ -32,6 +35,9 @@ public sealed class CmcRequest
     /// checked here, not who issued them: the RA compares them with what it issued.
     /// </summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> SignerCertificates { get; }
+
+    /// <summary>The same signers with the signingTime each signed (RFC 5652 §11.3), for the RA's freshness check.</summary>
+    public IReadOnlyList<CmcCertificateSigner> CertificateSigners { get; }
 
     /// <summary>Null when the SignedData signature verified; otherwise why not.</summary>
     public string? SignatureProblem { get; }
@@ -91,9 +97,9 @@ public sealed class CmcRequest
         }
 
         var (controls, requests) = ReadPkiData(content);
-        var signerCertificates = new List<ReadOnlyMemory<byte>>();
-        var problem = VerifySignature(signed, requests, signerCertificates);
-        return new CmcRequest(controls, requests, problem, signerCertificates);
+        var certificateSigners = new List<CmcCertificateSigner>();
+        var problem = VerifySignature(signed, content, requests, certificateSigners);
+        return new CmcRequest(controls, requests, problem, certificateSigners);
     }
 
     /// <summary>
@@ -183,7 +189,7 @@ public sealed class CmcRequest
         return id;
     }
 
-    private static string? VerifySignature(CmsSignedData signed, List<CmcTaggedRequest> requests, List<ReadOnlyMemory<byte>> signerCertificates)
+    private static string? VerifySignature(CmsSignedData signed, byte[] content, List<CmcTaggedRequest> requests, List<CmcCertificateSigner> certificateSigners)
     {
         var signers = signed.GetSignerInfos().GetSigners();
         if (signers.Count == 0)
@@ -192,15 +198,18 @@ public sealed class CmcRequest
         }
 
         var certificates = signed.GetCertificates();
+        var eContentType = signed.SignedContentType.Id;
         foreach (var signer in signers)
         {
+            var info = signer.SignerInfo;
+            var mlDsa = MlDsaSignedData.IsMlDsaSigner(info);
             var verified = false;
             foreach (var certificate in certificates.EnumerateMatches(signer.SignerID))
             {
-                if (TryVerify(signer, PublicKeyOf(certificate)))
+                if (mlDsa ? TryVerifyMlDsa(info, eContentType, content, SubjectPublicKeyInfoOf(certificate)) : TryVerify(signer, PublicKeyOf(certificate)))
                 {
                     verified = true;
-                    signerCertificates.Add(certificate.GetEncoded());
+                    certificateSigners.Add(new CmcCertificateSigner(certificate.GetEncoded(), MlDsaSignedData.SigningTime(info)));
                 }
             }
 
@@ -208,7 +217,10 @@ public sealed class CmcRequest
             {
                 if (!verified && request.Csr is { } csr)
                 {
-                    verified = TryVerify(signer, PublicKeyFactory.CreateKey(csr.SubjectPublicKeyInfo.ToArray()));
+                    var spki = csr.SubjectPublicKeyInfo.ToArray();
+                    verified = mlDsa
+                        ? TryVerifyMlDsa(info, eContentType, content, spki)
+                        : !MlDsa.TryReadPublicKey(spki, out _, out _) && TryVerify(signer, PublicKeyFactory.CreateKey(spki));
                 }
             }
 
@@ -220,6 +232,23 @@ public sealed class CmcRequest
 
         return null;
     }
+
+    /// <summary>RFC 9882 through the one ML-DSA SignedData verifier; any broken rule is a signature that does not verify.</summary>
+    private static bool TryVerifyMlDsa(Org.BouncyCastle.Asn1.Cms.SignerInfo signer, string eContentType, byte[] content, byte[] subjectPublicKeyInfo)
+    {
+        try
+        {
+            MlDsaSignedData.VerifySignerInfo(signer, eContentType, content, subjectPublicKeyInfo);
+            return true;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static byte[] SubjectPublicKeyInfoOf(Org.BouncyCastle.X509.X509Certificate certificate) =>
+        certificate.CertificateStructure.SubjectPublicKeyInfo.GetEncoded(Org.BouncyCastle.Asn1.Asn1Encodable.Der);
 
     /// <summary>A carried certificate's key; an unreadable one (an EC point off its curve, say) makes the whole request malformed.</summary>
     private static Org.BouncyCastle.Crypto.AsymmetricKeyParameter PublicKeyOf(Org.BouncyCastle.X509.X509Certificate certificate)

@@ -21,6 +21,17 @@ public static class CmcResponse
         return CmcSignedData.Sign(CmcOids.PkiResponse, content, key, signer, certificates);
     }
 
+    /// <summary>
+    /// Encodes and signs with ML-DSA as RFC 9882 profiles it (<see cref="Crypto.MlDsaSignedDataWriter"/>): the PKIResponse
+    /// of a label whose hierarchy is ML-DSA, signed by <paramref name="signerCertificate"/>'s key <paramref name="key"/>.
+    /// </summary>
+    public static byte[] Encode(IReadOnlyList<CmcStatusInfo> statuses, IEnumerable<ReadOnlyMemory<byte>> certificates, Crypto.MlDsaPrivateKey key, byte[] signerCertificate, DateTimeOffset signingTime, IReadOnlyList<CmcControl>? controls = null)
+    {
+        var content = EncodePkiResponse(statuses, controls ?? []);
+        var others = certificates.Where(c => !c.Span.SequenceEqual(signerCertificate));
+        return Crypto.MlDsaSignedDataWriter.Sign(CmcOids.PkiResponse, content, key, signerCertificate, others, signingTime);
+    }
+
     private static byte[] EncodePkiResponse(IReadOnlyList<CmcStatusInfo> statuses, IReadOnlyList<CmcControl> controls)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);

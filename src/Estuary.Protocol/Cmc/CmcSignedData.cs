@@ -42,6 +42,14 @@ public static class CmcSignedData
         return signed.GetEncoded("DER");
     }
 
+    /// <summary>
+    /// Signs with an ML-DSA key as RFC 9882 profiles it (pure ML-DSA, OID without parameters, SHA-512 messageDigest,
+    /// signingTime among the signed attributes): see <see cref="Crypto.MlDsaSignedDataWriter"/>.
+    /// </summary>
+    /// <param name="certificate">The signer's certificate (DER), or null to name the signer by the key identifier.</param>
+    public static byte[] Sign(string contentType, byte[] content, Crypto.MlDsaPrivateKey key, byte[]? certificate, IEnumerable<ReadOnlyMemory<byte>> certificates, DateTimeOffset signingTime) =>
+        Crypto.MlDsaSignedDataWriter.Sign(contentType, content, key, certificate, certificates, signingTime);
+
     /// <summary>RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING.</summary>
     public static byte[] KeyIdentifier(AsymmetricAlgorithm key)
     {

@@ -68,7 +68,7 @@ public sealed partial class TemplateRules
             return true;
         }
 
-        if (who.Method != AuthenticationMethod.ClientCertificate || who.IssuedLabel is not { } issuedLabel || who.Certificate is not { } certificate)
+        if (who.Method is not (AuthenticationMethod.ClientCertificate or AuthenticationMethod.CmsSignature) || who.IssuedLabel is not { } issuedLabel || who.Certificate is not { } certificate)
         {
             return false;
         }
