@@ -20,6 +20,9 @@ public sealed class IssuerHierarchies
 
     public CertificateAuthority Main { get; }
 
+    /// <summary>The names of the further hierarchies (Estuary:Ca:Hierarchies), not "default".</summary>
+    public IReadOnlyCollection<string> Names => [.. _further.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>The further hierarchies' issuing CAs (not the main one).</summary>
     public IEnumerable<CertificateAuthority> Further => _further.Values;
 
