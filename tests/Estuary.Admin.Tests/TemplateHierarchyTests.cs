@@ -69,8 +69,19 @@ public sealed class TemplateHierarchyTests(ChromiumFixture chromium) : IClassFix
         var (code, output) = await NodeVerifier.RunAsync("mldsa-verify.mjs", "cert", files.File_("ee.der"), files.File_("issuing.der"));
         Assert.True(code == 0, output);
 
+        // Stored with the template (in its JSON): a restart serves it under the same hierarchy.
+        await _server.StopAsync();
+        await _server.StartAsync();
+        var reloaded = _server.GetRequiredService<TemplateService>().Find("pqc-devices");
+        Assert.Equal("pqc", reloaded?.Definition.Hierarchy);
+        using var afterRestart = AdminTestClient.Est(_server, _server.EstUsername, _server.EstPassword);
+        afterRestart.BaseAddress = new Uri(_server.EstUrl + "/pqc-devices/");
+        using var again = await EstWire.EnrollAsync(afterRestart, "CN=template-pqc-again", key);
+        Assert.Equal(Oids.MlDsa65, again.SignatureAlgorithm.Value);
+        using var api2 = AdminTestClient.Api(_server, await AdminTestClient.KeyAsync(_server, "write"));
+
         // A template without a hierarchy keeps the main CA.
-        using (var main = await api.PostAsync("templates", AdminTestClient.Json(Template("main-devices", null, ["P-256"]))))
+        using (var main = await api2.PostAsync("templates", AdminTestClient.Json(Template("main-devices", null, ["P-256"]))))
         {
             Assert.Equal(HttpStatusCode.Created, main.StatusCode);
         }
