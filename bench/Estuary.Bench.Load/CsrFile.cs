@@ -16,8 +16,8 @@ internal static class CsrFile
         var keyType = options.Has("rsa") ? "rsa-2048" : options.Get("key-type", "p-256").ToLowerInvariant();
         Func<string, byte[]>? create = keyType switch
         {
-            "p-256" => name => { using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256); return new CertificateRequest(name, ec, HashAlgorithmName.SHA256).CreateSigningRequest(); },
-            "rsa-2048" => name => { using var rsa = RSA.Create(2048); return new CertificateRequest(name, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest(); },
+            "p-256" => EcCsr,
+            "rsa-2048" => RsaCsr,
             "ml-dsa-44" => name => MlDsaCsr(name, Oids.MlDsa44),
             "ml-dsa-65" => name => MlDsaCsr(name, Oids.MlDsa65),
             "ml-dsa-87" => name => MlDsaCsr(name, Oids.MlDsa87),
@@ -34,6 +34,18 @@ internal static class CsrFile
         File.WriteAllLines(options.Get("out"), lines);
         Console.WriteLine($"wrote {count} {keyType} CSRs to {options.Get("out")}");
         return 0;
+    }
+
+    private static byte[] EcCsr(string subject)
+    {
+        using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new CertificateRequest(subject, ec, HashAlgorithmName.SHA256).CreateSigningRequest();
+    }
+
+    private static byte[] RsaCsr(string subject)
+    {
+        using var rsa = RSA.Create(2048);
+        return new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequest();
     }
 
     /// <summary>A PKCS#10 signed with a fresh ML-DSA key (Bouncy Castle, as Estuary's own client makes them).</summary>
