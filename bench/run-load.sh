@@ -6,6 +6,8 @@
 # the .NET load generator's modes; both offered when unset), OPENSSL_CONF_MODE (shipped: the server runs with
 # OPENSSL_CONF=src/Estuary.Server/openssl-aead.cnf as the packaged unit does; system: without it, so the AEAD policy
 # is set per connection),
+# HIERARCHY (ML-DSA-44, ML-DSA-65 or ML-DSA-87): an ML-DSA hierarchy and a label `pqc` on it, enrolled with ML-DSA CSRs
+# at /pqc/simpleenroll (keepalive mode only),
 # WARMUP seconds before anything is timed (15: long enough for tiered JIT to finish recompiling),
 # PERF=1 to sample the server with `perf record` during the first run of each mode and print where its
 # CPU went (by shared object: libcrypto, JIT-compiled .NET code, kernel, SQLite, ...) and by function (PERF_TOP
@@ -68,6 +70,15 @@ export Estuary__Ca__IssuingKeyAlgorithm="$CA" Logging__LogLevel__Default=Warning
 [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
 export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
+# HIERARCHY=ML-DSA-65: the keepalive enrollments go to a label on an ML-DSA hierarchy, with ML-DSA CSRs (docs/PQC.md).
+enroll_path=simpleenroll csr_key=p-256
+if [ -n "${HIERARCHY:-}" ]; then
+  case "$HIERARCHY" in ML-DSA-44|ML-DSA-65|ML-DSA-87) ;; *) echo "HIERARCHY must be ML-DSA-44, ML-DSA-65 or ML-DSA-87" >&2; exit 2 ;; esac
+  [ "$MODES" = keepalive ] || { echo "HIERARCHY runs MODES=keepalive only (an ML-DSA certificate cannot be a TLS client certificate on OpenSSL 3.0)" >&2; exit 2; }
+  export Estuary__Ca__Hierarchies__pqc__KeyAlgorithm="$HIERARCHY" Estuary__Labels__pqc__Hierarchy=pqc \
+    Estuary__Labels__pqc__AllowedKeys__0="$HIERARCHY" Estuary__Labels__pqc__ExtendedKeyUsage__0=ClientAuth
+  enroll_path=pqc/simpleenroll csr_key=$(echo "$HIERARCHY" | tr 'A-Z' 'a-z')
+fi
 if [ "$STORE" = postgres ]; then
   [ "$(id -u)" = 0 ] && chown postgres:postgres "$work"
   as_postgres /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -U postgres -A trust --no-sync >/dev/null
@@ -86,16 +97,16 @@ password=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["est"]
 basic=$(printf 'est:%s' "$password" | base64 -w0)
 
 csr_count=$(( DURATION * 7000 ))
-"${LOAD[@]}" gen-csrs --out "$work/csrs.txt" --count "$csr_count" >/dev/null
+"${LOAD[@]}" gen-csrs --out "$work/csrs.txt" --count "$csr_count" --key-type "$csr_key" >/dev/null
 "${LOAD[@]}" gen-csrs --out "$work/renew.txt" --count "$(( DURATION * 5000 ))" --subject "CN=bench-mtls, O=Estuary Bench" >/dev/null
 "${LOAD[@]}" enroll-client --url "$url" --root "$work/data/root-ca.pem" --user est --password "$password" --out-dir "$work/clients" --count "$CONCURRENCY" >/dev/null
 
 # Warm up (JIT tiering, pools) before anything is timed.
-wrk -t2 -c"$CONCURRENCY" -d"${WARMUP:-15}s" -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
+wrk -t2 -c"$CONCURRENCY" -d"${WARMUP:-15}s" -s "$root/bench/wrk-enroll.lua" "$url/$enroll_path" -- "$work/csrs.txt" "$basic" 2 >/dev/null 2>&1
 
 cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "store=$STORE ca=$CA runs=$RUNS duration=${DURATION}s concurrency=$CONCURRENCY tls=${TLS:-any} openssl_conf=${OPENSSL_CONF_MODE:-shipped} ($(grep -o 'TLS suites .*' "$work/server.log")) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "store=$STORE ca=$CA${HIERARCHY:+ hierarchy=$HIERARCHY label=pqc} runs=$RUNS duration=${DURATION}s concurrency=$CONCURRENCY tls=${TLS:-any} openssl_conf=${OPENSSL_CONF_MODE:-shipped} ($(grep -o 'TLS suites .*' "$work/server.log")) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 for mode in $MODES; do
   : >"$work/$mode.results"
   for run in $(seq 1 "$RUNS"); do
@@ -106,7 +117,7 @@ for mode in $MODES; do
     fi
     if [ "$mode" = keepalive ]; then
       before=$(cpu)
-      out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 2>&1)
+      out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/$enroll_path" -- "$work/csrs.txt" "$basic" 2 2>&1)
       after=$(cpu)
       requests=$(echo "$out" | awk '/requests in/ { print $1 }')
       non2xx=$(echo "$out" | awk '/Non-2xx/ { print $5 }'); non2xx=${non2xx:-0}

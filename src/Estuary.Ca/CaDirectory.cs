@@ -64,21 +64,7 @@ public static class CaDirectory
         // RFC 7030 §4.1.3: during a root rollover the new hierarchy is published beside the current one, and
         // certificates are issued under it once configured to (the TLS identity stays on the current chain).
         var rollover = RootRollover.Load(dataDirectory, passphrase);
-        var active = rollover is not null && options.IssueUnderNewRoot ? rollover.NewIssuing : issuing;
-        if (rollover is not null)
-        {
-            active.RolloverCertificates = active == issuing
-                ? [rollover.NewRoot, rollover.NewWithOld, rollover.OldWithNew]
-                : [root, rollover.NewWithOld, rollover.OldWithNew, issuing.Certificate];
-            if (active != issuing)
-            {
-                active.Predecessor = issuing;
-            }
-            else
-            {
-                rollover.NewIssuing.Dispose();
-            }
-        }
+        var active = rollover?.Publish(issuing, root, options.IssueUnderNewRoot) ?? issuing;
 
         // Further hierarchies (e.g. ML-DSA) are created on the first start that names them, each in its own folder.
         var hierarchies = CaHierarchies.LoadOrCreate(dataDirectory, options, passphrase, time);

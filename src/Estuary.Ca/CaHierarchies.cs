@@ -31,9 +31,30 @@ public static class CaHierarchies
         IssuingValidityDays = hierarchy.IssuingValidityDays,
         KeyPassphrase = passphrase,
         KeyProvider = "file",
+        IssueUnderNewRoot = hierarchy.IssueUnderNewRoot,
         AutoRenewIssuing = main.AutoRenewIssuing,
         RenewIssuingBeforeDays = main.RenewIssuingBeforeDays,
+        IssuingCheckInterval = main.IssuingCheckInterval,
     };
+
+    /// <summary>
+    /// The folder and settings of configured hierarchy <paramref name="name"/>, for the `estuary ca` verbs that take
+    /// --hierarchy; the key passphrase is the main CA's (configuration, else DATA_DIR/ca-key.passphrase).
+    /// </summary>
+    /// <exception cref="ArgumentException">No hierarchy of that name is configured (the message lists those that are).</exception>
+    public static (string Directory, CaOptions Options) Find(string dataDirectory, CaOptions main, string name)
+    {
+        if (!main.Hierarchies.TryGetValue(name, out var hierarchy))
+        {
+            var configured = main.Hierarchies.Count == 0 ? "none" : string.Join(", ", main.Hierarchies.Keys.Order(StringComparer.Ordinal));
+            throw new ArgumentException($"no CA hierarchy '{name}' is configured (Estuary:Ca:Hierarchies); configured: {configured}", nameof(name));
+        }
+
+        var directory = DirectoryOf(dataDirectory, name);
+        // No folder: the verb reports "no CA in …"; resolving the passphrase would create its file in an empty folder.
+        var passphrase = File.Exists(Path.Combine(directory, CaDirectory.RootCertificateFile)) ? CaDirectory.ResolvePassphrase(dataDirectory, main, out _) : "";
+        return (directory, OptionsFor(main, name, hierarchy, passphrase));
+    }
 
     /// <summary>Loads every configured hierarchy, creating those that do not exist yet.</summary>
     public static IReadOnlyList<CaHierarchy> LoadOrCreate(string dataDirectory, CaOptions main, string passphrase, TimeProvider time)
@@ -63,28 +84,21 @@ public static class CaHierarchies
         var key = CaKeyFiles.Load(Path.Combine(directory, CaDirectory.IssuingKeyFile), passphrase);
         var issuing = new CertificateAuthority(certificate, [root], key);
         issuing.SetPrevious(IssuingCaFolder.LoadPrevious(directory, passphrase, root, null, [], time.GetUtcNow()));
-        return new CaHierarchy(name, directory, root, issuing, options, passphrase);
+        // A root rollover of this hierarchy in progress: published, and issued under when configured (as for the main CA).
+        var rollover = RootRollover.Load(directory, passphrase);
+        var active = rollover?.Publish(issuing, root, options.IssueUnderNewRoot) ?? issuing;
+        return new CaHierarchy(name, directory, root, active, options, passphrase) { Rollover = rollover };
     }
 
     private static void Create(string directory, CaOptions options, TimeProvider time)
     {
-        var now = time.GetUtcNow();
         using var rootKey = CaKeyFiles.Generate(KeyAlgorithm.Parse(options.RootKeyAlgorithm));
         using var issuingKey = CaKeyFiles.Generate(KeyAlgorithm.Parse(options.IssuingKeyAlgorithm));
-        var rootName = new X500DistinguishedName(options.RootSubject);
-        using var root = CaCertificates.Create(rootName, CaCertificates.PublicKeyOf(rootKey), rootName, rootKey, null, null, now.AddMinutes(-5), now.AddDays(options.RootValidityDays));
-        using var issuing = CaCertificates.Create(
-            new X500DistinguishedName(options.IssuingSubject),
-            CaCertificates.PublicKeyOf(issuingKey),
-            rootName,
-            rootKey,
-            root,
-            0,
-            now.AddMinutes(-5),
-            now.AddDays(Math.Min(options.IssuingValidityDays, options.RootValidityDays - 1)));
-        CaKeyFiles.Write(Path.Combine(directory, CaDirectory.RootKeyFile), rootKey, options.KeyPassphrase!);
-        CaKeyFiles.Write(Path.Combine(directory, CaDirectory.IssuingKeyFile), issuingKey, options.KeyPassphrase!);
-        SecureFile.WriteAllText(Path.Combine(directory, CaDirectory.IssuingCertificateFile), issuing.ExportCertificatePem() + "\n");
-        SecureFile.WriteAllText(Path.Combine(directory, CaDirectory.RootCertificateFile), root.ExportCertificatePem() + "\n");
+        var (root, issuing) = CaPair.Create(new X500DistinguishedName(options.RootSubject), rootKey, new X500DistinguishedName(options.IssuingSubject), issuingKey, options, time.GetUtcNow());
+        using (root)
+        using (issuing)
+        {
+            CaPair.Write(directory, CaPair.Current, rootKey, issuingKey, root, issuing, options.KeyPassphrase!);
+        }
     }
 }

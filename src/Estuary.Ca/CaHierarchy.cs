@@ -27,8 +27,11 @@ public sealed class CaHierarchy : IDisposable
 
     public X509Certificate2 Root { get; }
 
-    /// <summary>The issuing CA; renewed in place like the main one.</summary>
+    /// <summary>The issuing CA; renewed in place like the main one (during a root rollover, the one that signs).</summary>
     public CertificateAuthority Issuing { get; }
+
+    /// <summary>The root rollover of this hierarchy in progress, or null (automatic renewal waits until it is finished).</summary>
+    public RootRollover? Rollover { get; init; }
 
     /// <summary>The hierarchy's settings in the main CA's shape (what <see cref="IssuingCaRenewal"/> takes).</summary>
     public CaOptions Options { get; }

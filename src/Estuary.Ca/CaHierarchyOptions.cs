@@ -22,4 +22,10 @@ public sealed class CaHierarchyOptions
     public int RootValidityDays { get; set; } = 20 * 365;
 
     public int IssuingValidityDays { get; set; } = 10 * 365;
+
+    /// <summary>
+    /// During a root rollover of this hierarchy (`estuary ca rollover begin --hierarchy NAME`): true issues under the
+    /// new root's issuing CA, as Estuary:Ca:IssueUnderNewRoot does for the main CA.
+    /// </summary>
+    public bool IssueUnderNewRoot { get; set; }
 }

@@ -45,15 +45,36 @@ public sealed class RootRollover : IDisposable
         }
 
         var newRoot = X509Certificate2.CreateFromPem(File.ReadAllText(F(NewRootCertificateFile)));
-        var issuingKey = CaDirectory.LoadKey(F(NewIssuingKeyFile), passphrase);
+        // Any family the key files hold: ECDSA, RSA, or ML-DSA for a further hierarchy (Estuary:Ca:Hierarchies).
+        var issuingKey = CaKeyFiles.Load(F(NewIssuingKeyFile), passphrase);
         var issuingCertificate = X509Certificate2.CreateFromPem(File.ReadAllText(F(NewIssuingCertificateFile)));
-        var hash = issuingKey is System.Security.Cryptography.ECDsa ec ? KeyAlgorithm.Parse("P-" + ec.KeySize).Hash : System.Security.Cryptography.HashAlgorithmName.SHA256;
-        var issuing = new CertificateAuthority(issuingCertificate, [newRoot], new SoftwareSigningKey(issuingKey, hash));
+        var issuing = new CertificateAuthority(issuingCertificate, [newRoot], issuingKey);
         return new RootRollover(
             newRoot,
             X509Certificate2.CreateFromPem(File.ReadAllText(F(NewWithOldFile))),
             X509Certificate2.CreateFromPem(File.ReadAllText(F(OldWithNewFile))),
             issuing);
+    }
+
+    /// <summary>
+    /// Puts a rollover in progress to work beside <paramref name="issuing"/> (of <paramref name="root"/>), the same way
+    /// for the main CA and for a further hierarchy. RFC 7030 §4.1.3: the new root and both links are published beside
+    /// the current chain; with <paramref name="issueUnderNewRoot"/> the new issuing CA signs from now on, and the old
+    /// one stays its <see cref="CertificateAuthority.Predecessor"/> (its certificates still authenticate, and get CRLs
+    /// and OCSP answers from their own issuer). Returns the issuing CA that signs; disposes the one not used.
+    /// </summary>
+    public CertificateAuthority Publish(CertificateAuthority issuing, X509Certificate2 root, bool issueUnderNewRoot)
+    {
+        if (!issueUnderNewRoot)
+        {
+            issuing.RolloverCertificates = [NewRoot, NewWithOld, OldWithNew];
+            NewIssuing.Dispose();
+            return issuing;
+        }
+
+        NewIssuing.RolloverCertificates = [root, NewWithOld, OldWithNew, issuing.Certificate];
+        NewIssuing.Predecessor = issuing;
+        return NewIssuing;
     }
 
     /// <summary>`estuary ca rollover begin`: creates the new root, both link certificates and a new issuing CA.</summary>
@@ -78,42 +99,27 @@ public sealed class RootRollover : IDisposable
 
         var passphrase = CaDirectory.ResolvePassphrase(dataDirectory, options, out _);
         using var oldRoot = X509Certificate2.CreateFromPem(File.ReadAllText(F(CaDirectory.RootCertificateFile)));
-        using var oldKeyMaterial = CaDirectory.LoadKey(F(CaDirectory.RootKeyFile), passphrase);
-        var oldAlgorithm = oldKeyMaterial is System.Security.Cryptography.ECDsa oec ? KeyAlgorithm.Parse("P-" + oec.KeySize) : KeyAlgorithm.Parse("RSA-" + oldKeyMaterial.KeySize);
-        using var oldKey = new SoftwareSigningKey(oldKeyMaterial, oldAlgorithm.Hash);
-        var rootAlgorithm = KeyAlgorithm.Parse(options.RootKeyAlgorithm);
-        var issuingAlgorithm = KeyAlgorithm.Parse(options.IssuingKeyAlgorithm);
-        using var newRootKeyMaterial = rootAlgorithm.Generate();
-        using var newIssuingKeyMaterial = issuingAlgorithm.Generate();
-        using var newRootKey = new SoftwareSigningKey(newRootKeyMaterial, rootAlgorithm.Hash);
-        using var newIssuingKey = new SoftwareSigningKey(newIssuingKeyMaterial, issuingAlgorithm.Hash);
+        // Whatever family the old root is (ECDSA, RSA, ML-DSA): NewWithOld is signed with the old root's own algorithm.
+        using var oldKey = CaKeyFiles.Load(F(CaDirectory.RootKeyFile), passphrase);
+        using var newRootKey = CaKeyFiles.Generate(KeyAlgorithm.Parse(options.RootKeyAlgorithm));
+        using var newIssuingKey = CaKeyFiles.Generate(KeyAlgorithm.Parse(options.IssuingKeyAlgorithm));
 
         var now = time.GetUtcNow();
         var oldNotBefore = new DateTimeOffset(oldRoot.NotBefore.ToUniversalTime());
         var oldNotAfter = new DateTimeOffset(oldRoot.NotAfter.ToUniversalTime());
         var newName = new X500DistinguishedName(newRootSubject);
-        var newPublic = CaCertificates.PublicKeyOf(newRootKey);
-        using var newRoot = CaCertificates.Create(newName, newPublic, newName, newRootKey, null, null, now.AddMinutes(-5), now.AddDays(options.RootValidityDays));
-        // RFC 4210 §4.4: NewWithOld lives as long as the old root; OldWithNew covers the old key's remaining life.
-        using var newWithOld = CaCertificates.Create(newName, newPublic, oldRoot.SubjectName, oldKey, oldRoot, null, now.AddMinutes(-5), oldNotAfter);
-        using var oldWithNew = CaCertificates.Create(oldRoot.SubjectName, oldRoot.PublicKey, newName, newRootKey, newRoot, null, oldNotBefore, oldNotAfter);
-        using var newIssuing = CaCertificates.Create(
-            new X500DistinguishedName(newIssuingSubject),
-            CaCertificates.PublicKeyOf(newIssuingKey),
-            newName,
-            newRootKey,
-            newRoot,
-            0,
-            now.AddMinutes(-5),
-            now.AddDays(Math.Min(options.IssuingValidityDays, options.RootValidityDays - 1)));
+        var (newRoot, newIssuing) = CaPair.Create(newName, newRootKey, new X500DistinguishedName(newIssuingSubject), newIssuingKey, options, now);
+        using (newRoot)
+        using (newIssuing)
+        {
+            var newPublic = CaCertificates.PublicKeyOf(newRootKey);
+            // RFC 4210 §4.4: NewWithOld lives as long as the old root; OldWithNew covers the old key's remaining life.
+            using var newWithOld = CaCertificates.Create(newName, newPublic, oldRoot.SubjectName, oldKey, oldRoot, null, now.AddMinutes(-5), oldNotAfter);
+            using var oldWithNew = CaCertificates.Create(oldRoot.SubjectName, oldRoot.PublicKey, newName, newRootKey, newRoot, null, oldNotBefore, oldNotAfter);
 
-        CaDirectory.WriteKey(F(NewRootKeyFile), newRootKeyMaterial, passphrase);
-        CaDirectory.WriteKey(F(NewIssuingKeyFile), newIssuingKeyMaterial, passphrase);
-        SecureFile.WriteAllText(F(NewIssuingCertificateFile), newIssuing.ExportCertificatePem() + "\n");
-        SecureFile.WriteAllText(F(NewWithOldFile), newWithOld.ExportCertificatePem() + "\n");
-        SecureFile.WriteAllText(F(OldWithNewFile), oldWithNew.ExportCertificatePem() + "\n");
-        // Written last: its presence marks a complete rollover set.
-        SecureFile.WriteAllText(F(NewRootCertificateFile), newRoot.ExportCertificatePem() + "\n");
+            // The new root last: its presence marks a complete rollover set.
+            CaPair.Write(dataDirectory, CaPair.RolloverNew, newRootKey, newIssuingKey, newRoot, newIssuing, passphrase, (NewWithOldFile, newWithOld), (OldWithNewFile, oldWithNew));
+        }
     }
 
     /// <summary>

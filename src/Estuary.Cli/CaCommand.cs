@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Estuary.Ca;
+using Microsoft.Extensions.Configuration;
 
 namespace Estuary.Cli;
 
@@ -22,6 +23,31 @@ internal static class CaCommand
         Description = "Data folder (CA, database). Default $Estuary__DataDir or ./estuary-data",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("Estuary__DataDir") ?? "estuary-data",
     };
+
+    /// <summary>The --hierarchy option of the verbs that also work on a further hierarchy (Estuary:Ca:Hierarchies:NAME).</summary>
+    public static Option<string?> HierarchyOption() => new("--hierarchy")
+    {
+        Description = "A further CA hierarchy (Estuary:Ca:Hierarchies:NAME, e.g. ML-DSA) instead of the main CA",
+    };
+
+    /// <summary>The Estuary:Ca settings from Estuary__Ca__* environment variables, as `serve` reads them.</summary>
+    public static CaOptions Options()
+    {
+        var options = new CaOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Estuary:Ca").Bind(options);
+        return options;
+    }
+
+    /// <summary>
+    /// The folder and settings a verb works on: the main CA in <paramref name="dataDirectory"/>, or hierarchy
+    /// <paramref name="hierarchy"/> in DATA_DIR/hierarchies/NAME with its own settings and the main CA's passphrase.
+    /// </summary>
+    /// <exception cref="ArgumentException">The hierarchy is not configured (the message names those that are).</exception>
+    public static (string Directory, CaOptions Options) Target(string dataDirectory, string? hierarchy)
+    {
+        var options = Options();
+        return string.IsNullOrEmpty(hierarchy) ? (dataDirectory, options) : CaHierarchies.Find(dataDirectory, options, hierarchy);
+    }
 
     /// <summary>
     /// Tightens a data folder a verb is about to change (0700/0600, umask 077); a missing one is left for the verb to

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using Estuary.Ca;
-using Microsoft.Extensions.Configuration;
 
 namespace Estuary.Cli;
 
@@ -18,14 +17,15 @@ internal static class CaIssuingCommand
         var command = new Command("issuing", "Renew the issuing CA under the same root, or list the issuing CAs in use.");
         var dataDir = CaCommand.DataDirOption();
         var subject = new Option<string?>("--subject") { Description = "Subject of the new issuing CA (default: the current one with the next ' G<n>' suffix)" };
-        var renew = new Command("renew", "Create a new issuing CA key and certificate under the same root; servers take it up without a restart.") { dataDir, subject };
+        var hierarchy = CaCommand.HierarchyOption();
+        var renew = new Command("renew", "Create a new issuing CA key and certificate under the same root; servers take it up without a restart.") { dataDir, subject, hierarchy };
         renew.SetAction(result =>
         {
-            var options = Options();
-            var directory = Path.GetFullPath(result.GetValue(dataDir)!);
             try
             {
-                CaCommand.SecureExisting(directory);
+                var dataDirectory = Path.GetFullPath(result.GetValue(dataDir)!);
+                CaCommand.SecureExisting(dataDirectory);
+                var (directory, options) = CaCommand.Target(dataDirectory, result.GetValue(hierarchy));
                 using var issued = IssuingCaRenewal.Renew(directory, options, result.GetValue(subject), TimeProvider.System)!;
                 Console.WriteLine($"renewed the issuing CA in {directory}");
                 Console.WriteLine($"  new issuing CA  {issued.Subject}, key {KeyIdentifier(issued)}, valid until {issued.NotAfter.ToUniversalTime():yyyy-MM-dd}");
@@ -40,10 +40,21 @@ internal static class CaIssuingCommand
             }
         });
         var listDir = CaCommand.DataDirOption();
-        var list = new Command("list", "List the current issuing CA and the previous ones still kept for revocation.") { listDir };
+        var listHierarchy = CaCommand.HierarchyOption();
+        var list = new Command("list", "List the current issuing CA and the previous ones still kept for revocation.") { listDir, listHierarchy };
         list.SetAction(result =>
         {
-            var directory = Path.GetFullPath(result.GetValue(listDir)!);
+            string directory;
+            try
+            {
+                directory = CaCommand.Target(Path.GetFullPath(result.GetValue(listDir)!), result.GetValue(listHierarchy)).Directory;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine("estuary ca issuing list: " + e.Message);
+                return 2;
+            }
+
             var path = Path.Combine(directory, CaDirectory.IssuingCertificateFile);
             if (!File.Exists(path))
             {
@@ -64,13 +75,6 @@ internal static class CaIssuingCommand
         command.Subcommands.Add(renew);
         command.Subcommands.Add(list);
         return command;
-    }
-
-    private static CaOptions Options()
-    {
-        var options = new CaOptions();
-        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Estuary:Ca").Bind(options);
-        return options;
     }
 
     private static void Print(string role, X509Certificate2 certificate) =>

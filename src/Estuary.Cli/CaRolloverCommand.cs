@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Estuary.Ca;
-using Microsoft.Extensions.Configuration;
 
 namespace Estuary.Cli;
 
@@ -12,25 +11,37 @@ internal static class CaRolloverCommand
         var command = new Command("rollover", "Change the root CA key: begin publishes the new root and link certificates, finish retires the old root.");
         var dataDir = CaCommand.DataDirOption();
         var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        var rootSubject = new Option<string>("--root-subject") { Description = "Subject of the new root", DefaultValueFactory = _ => $"CN=Estuary Root CA {stamp}, O=Estuary" };
-        var issuingSubject = new Option<string>("--issuing-subject") { Description = "Subject of the new issuing CA", DefaultValueFactory = _ => $"CN=Estuary Issuing CA {stamp}, O=Estuary" };
-        var begin = new Command("begin", "Create the new root, NewWithOld, OldWithNew and a new issuing CA; /cacerts publishes them on the next start.") { dataDir, rootSubject, issuingSubject };
+        var rootSubject = new Option<string?>("--root-subject") { Description = "Subject of the new root (default: CN=Estuary [NAME ]Root CA DATE, O=Estuary)" };
+        var issuingSubject = new Option<string?>("--issuing-subject") { Description = "Subject of the new issuing CA (default: CN=Estuary [NAME ]Issuing CA DATE, O=Estuary)" };
+        var hierarchy = CaCommand.HierarchyOption();
+        var begin = new Command("begin", "Create the new root, NewWithOld, OldWithNew and a new issuing CA; /cacerts publishes them on the next start.") { dataDir, rootSubject, issuingSubject, hierarchy };
         begin.SetAction(result => Run("begin", () =>
         {
-            var options = new CaOptions();
-            new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection("Estuary:Ca").Bind(options);
-            var directory = Path.GetFullPath(result.GetValue(dataDir)!);
-            CaCommand.SecureExisting(directory);
-            RootRollover.Begin(directory, options, result.GetValue(rootSubject)!, result.GetValue(issuingSubject)!, TimeProvider.System);
+            var dataDirectory = Path.GetFullPath(result.GetValue(dataDir)!);
+            CaCommand.SecureExisting(dataDirectory);
+            var name = result.GetValue(hierarchy);
+            var (directory, options) = CaCommand.Target(dataDirectory, name);
+            // The hierarchy's keys are of its own KeyAlgorithm (e.g. ML-DSA-65): the new root and issuing CA keep it.
+            var prefix = string.IsNullOrEmpty(name) ? "Estuary" : $"Estuary {name}";
+            RootRollover.Begin(
+                directory,
+                options,
+                result.GetValue(rootSubject) ?? $"CN={prefix} Root CA {stamp}, O=Estuary",
+                result.GetValue(issuingSubject) ?? $"CN={prefix} Issuing CA {stamp}, O=Estuary",
+                TimeProvider.System);
             Console.WriteLine($"root rollover begun in {directory}: new root {RootRollover.NewRootCertificateFile}, links {RootRollover.NewWithOldFile} and {RootRollover.OldWithNewFile}");
-            Console.WriteLine("restart the server to publish them in /cacerts; set Estuary:Ca:IssueUnderNewRoot=true to issue under the new root");
+            Console.WriteLine(string.IsNullOrEmpty(name)
+                ? "restart the server to publish them in /cacerts; set Estuary:Ca:IssueUnderNewRoot=true to issue under the new root"
+                : $"restart the server to publish them in the /cacerts of the labels on '{name}'; set Estuary:Ca:Hierarchies:{name}:IssueUnderNewRoot=true to issue under the new root");
         }));
         var finishDir = CaCommand.DataDirOption();
-        var finish = new Command("finish", "Retire the old root: the new root and issuing CA become the current ones.") { finishDir };
+        var finishHierarchy = CaCommand.HierarchyOption();
+        var finish = new Command("finish", "Retire the old root: the new root and issuing CA become the current ones.") { finishDir, finishHierarchy };
         finish.SetAction(result => Run("finish", () =>
         {
-            var directory = Path.GetFullPath(result.GetValue(finishDir)!);
-            CaCommand.SecureExisting(directory);
+            var dataDirectory = Path.GetFullPath(result.GetValue(finishDir)!);
+            CaCommand.SecureExisting(dataDirectory);
+            var directory = CaCommand.Target(dataDirectory, result.GetValue(finishHierarchy)).Directory;
             var retired = RootRollover.Finish(directory, TimeProvider.System);
             Console.WriteLine($"root rollover finished; the old root, issuing CA and links are in {retired}; restart the server");
         }));

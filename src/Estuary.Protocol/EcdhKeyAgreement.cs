@@ -19,9 +19,6 @@ internal static class EcdhKeyAgreement
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
     private const string StdDhSha256KdfOid = "1.3.132.1.11.1";
     private const string Aes256WrapOid = "2.16.840.1.101.3.4.1.45";
-    private const string Aes128CbcOid = "2.16.840.1.101.3.4.1.2";
-    private const string Aes192CbcOid = "2.16.840.1.101.3.4.1.22";
-    private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
 
     public static byte[] Seal(byte[] content, string contentType, X509Certificate2 recipient, byte[] subjectKeyIdentifier)
     {
@@ -32,13 +29,9 @@ internal static class EcdhKeyAgreement
         var z = ephemeral.DeriveRawSecretAgreement(recipientKey.PublicKey);
         var kek = Kdf(z, 32);
         var cek = RandomNumberGenerator.GetBytes(32);
-        var iv = RandomNumberGenerator.GetBytes(16);
         try
         {
             var encryptedKey = Wrap(kek, cek, wrap: true);
-            using var aes = Aes.Create();
-            aes.Key = cek;
-            var encryptedContent = aes.EncryptCbc(content, iv);
             var q = ephemeral.ExportParameters(false).Q;
 
             var writer = new AsnWriter(AsnEncodingRules.DER);
@@ -78,17 +71,7 @@ internal static class EcdhKeyAgreement
                         }
                     }
 
-                    using (writer.PushSequence()) // encryptedContentInfo
-                    {
-                        writer.WriteObjectIdentifier(contentType);
-                        using (writer.PushSequence())
-                        {
-                            writer.WriteObjectIdentifier(Aes256CbcOid);
-                            writer.WriteOctetString(iv);
-                        }
-
-                        writer.WriteOctetString(encryptedContent, new Asn1Tag(TagClass.ContextSpecific, 0));
-                    }
+                    Cms.EncryptedContent.Write(writer, contentType, content, cek);
                 }
             }
 
@@ -185,21 +168,14 @@ internal static class EcdhKeyAgreement
             return null;
         }
 
-        var eci = enveloped.ReadSequence();
-        _ = eci.ReadObjectIdentifier();
-        var contentAlgorithm = eci.ReadSequence();
-        var cipher = contentAlgorithm.ReadObjectIdentifier();
-        if (cipher is not (Aes128CbcOid or Aes192CbcOid or Aes256CbcOid))
+        try
         {
-            throw new EstProtocolException($"content encryption {cipher} is not supported (AES-CBC only)");
+            return Cms.EncryptedContent.Read(enveloped, cek);
         }
-
-        var iv = contentAlgorithm.ReadOctetString();
-        var encrypted = eci.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0));
-        using var aes = Aes.Create();
-        aes.Key = cek;
-        CryptographicOperations.ZeroMemory(cek);
-        return aes.DecryptCbc(encrypted, iv);
+        finally
+        {
+            CryptographicOperations.ZeroMemory(cek);
+        }
     }
 
     private static bool RidMatches(ReadOnlyMemory<byte> rid, X509Certificate2 recipient, byte[]? ski)

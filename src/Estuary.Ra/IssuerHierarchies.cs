@@ -20,6 +20,9 @@ public sealed class IssuerHierarchies
 
     public CertificateAuthority Main { get; }
 
+    /// <summary>The names of the further hierarchies (Estuary:Ca:Hierarchies), not "default".</summary>
+    public IReadOnlyCollection<string> Names => [.. _further.Keys.Order(StringComparer.Ordinal)];
+
     /// <summary>The further hierarchies' issuing CAs (not the main one).</summary>
     public IEnumerable<CertificateAuthority> Further => _further.Values;
 
@@ -36,6 +39,10 @@ public sealed class IssuerHierarchies
     /// <summary>True when any hierarchy's issuing CA (current, renewed-away or predecessor) signed <paramref name="certificate"/>.</summary>
     public bool IssuedByAny(X509Certificate2 certificate) => All.Any(ca => ca.IssuedThis(certificate));
 
-    /// <summary>Every generation of every further hierarchy (for CRLs and OCSP).</summary>
-    public IEnumerable<CertificateAuthority> FurtherGenerations => _further.Values.SelectMany(ca => ca.Generations);
+    /// <summary>
+    /// Every generation of every further hierarchy (for CRLs and OCSP), with the issuing CA a root rollover replaced
+    /// (its <see cref="CertificateAuthority.Predecessor"/>): its certificates keep answers signed by their own issuer.
+    /// </summary>
+    public IEnumerable<CertificateAuthority> FurtherGenerations =>
+        _further.Values.SelectMany(ca => ca.Predecessor is { } predecessor ? [.. ca.Generations, .. predecessor.Generations] : ca.Generations);
 }

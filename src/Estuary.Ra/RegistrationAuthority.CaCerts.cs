@@ -30,12 +30,14 @@ public sealed partial class RegistrationAuthority
     }
 
     /// <summary>
-    /// /cacerts of a label on a further hierarchy (e.g. ML-DSA): that hierarchy's issuing CA, its root, and the issuing
-    /// CAs a renewal replaced. Small and rarely asked for, so built on each request.
+    /// /cacerts of a label on a further hierarchy (e.g. ML-DSA): that hierarchy's issuing CA, its root, during its root
+    /// rollover the other root and the links (as the main CA's), and the issuing CAs a renewal replaced. Small and
+    /// rarely asked for, so built on each request.
     /// </summary>
     private static byte[] HierarchyCaCertsBody(Ca.CertificateAuthority ca) => CertsOnly.Encode([
         ca.Certificate.RawDataMemory,
         .. ca.Chain.Select(c => c.RawDataMemory),
+        .. ca.RolloverCertificates.Select(c => c.RawDataMemory),
         .. ca.Previous.Select(p => p.Certificate.RawDataMemory)]);
 
     /// <summary>The issuing CA that signs for <paramref name="profile"/>; null when its hierarchy is not configured.</summary>

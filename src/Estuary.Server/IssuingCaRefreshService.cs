@@ -69,7 +69,7 @@ public sealed partial class IssuingCaRefreshService(
     private void CheckHierarchy(CaHierarchy hierarchy, DateTimeOffset now)
     {
         var ca = hierarchy.Issuing;
-        if (hierarchy.Options.AutoRenewIssuing && IssuingCaRenewal.IsDue(ca.Certificate, hierarchy.Root, hierarchy.Options, RenewBefore, now))
+        if (hierarchy.Options.AutoRenewIssuing && hierarchy.Rollover is null && IssuingCaRenewal.IsDue(ca.Certificate, hierarchy.Root, hierarchy.Options, RenewBefore, now))
         {
             using var renewed = IssuingCaRenewal.Renew(
                 hierarchy.Directory,

@@ -48,9 +48,6 @@ public static class KemRecipientInfo
     public const string Aes256WrapOid = "2.16.840.1.101.3.4.1.45";
 
     private const string EnvelopedDataOid = "1.2.840.113549.1.7.3";
-    private const string Aes128CbcOid = "2.16.840.1.101.3.4.1.2";
-    private const string Aes192CbcOid = "2.16.840.1.101.3.4.1.22";
-    private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
 
     private static readonly Asn1Tag OriTag = new(TagClass.ContextSpecific, 4, isConstructed: true);
     private static readonly Asn1Tag SubjectKeyIdentifierTag = new(TagClass.ContextSpecific, 0);
@@ -70,14 +67,9 @@ public static class KemRecipientInfo
         var (kemct, secret) = MlKemKeys.Encapsulate(publicKey);
         var kek = DeriveKek(HashAlgorithmName.SHA256, secret, wrap, kekLength, ukm: null);
         var cek = RandomNumberGenerator.GetBytes(32);
-        var iv = RandomNumberGenerator.GetBytes(16);
         try
         {
             var encryptedKey = Rfc3394(kek, cek, wrap: true);
-            using var aes = Aes.Create();
-            aes.Key = cek;
-            var encryptedContent = aes.EncryptCbc(content, iv);
-
             var writer = new AsnWriter(AsnEncodingRules.DER);
             using (writer.PushSequence())
             {
@@ -103,17 +95,7 @@ public static class KemRecipientInfo
                         }
                     }
 
-                    using (writer.PushSequence()) // encryptedContentInfo
-                    {
-                        writer.WriteObjectIdentifier(contentType);
-                        using (writer.PushSequence())
-                        {
-                            writer.WriteObjectIdentifier(Aes256CbcOid);
-                            writer.WriteOctetString(iv);
-                        }
-
-                        writer.WriteOctetString(encryptedContent, new Asn1Tag(TagClass.ContextSpecific, 0));
-                    }
+                    EncryptedContent.Write(writer, contentType, content, cek);
                 }
             }
 
@@ -247,20 +229,7 @@ public static class KemRecipientInfo
 
         try
         {
-            var eci = enveloped.ReadSequence();
-            _ = eci.ReadObjectIdentifier();
-            var contentAlgorithm = eci.ReadSequence();
-            var cipher = contentAlgorithm.ReadObjectIdentifier();
-            if (cipher is not (Aes128CbcOid or Aes192CbcOid or Aes256CbcOid))
-            {
-                throw new EstProtocolException($"content encryption {cipher} is not supported (AES-CBC only)");
-            }
-
-            var iv = contentAlgorithm.ReadOctetString();
-            var encrypted = eci.ReadOctetString(new Asn1Tag(TagClass.ContextSpecific, 0));
-            using var aes = Aes.Create();
-            aes.Key = cek;
-            return aes.DecryptCbc(encrypted, iv);
+            return EncryptedContent.Read(enveloped, cek);
         }
         finally
         {

@@ -15,7 +15,8 @@ public static class TemplateCompiler
     private const string ProbeLabel = "probe";
 
     /// <summary>Compiles, or returns the list of problems (empty list never returned with null profiles).</summary>
-    public static (IReadOnlyList<Profile> Profiles, IReadOnlyList<string> Problems) Compile(TemplateDefinition template, IReadOnlyCollection<string> knownAdapters)
+    /// <param name="knownHierarchies">The further CA hierarchies configured (Estuary:Ca:Hierarchies); null: none, only the main CA.</param>
+    public static (IReadOnlyList<Profile> Profiles, IReadOnlyList<string> Problems) Compile(TemplateDefinition template, IReadOnlyCollection<string> knownAdapters, IReadOnlyCollection<string>? knownHierarchies = null)
     {
         var problems = new List<string>();
         if (!LabelRegistry.IsValidLabel(template.Name))
@@ -102,8 +103,11 @@ public static class TemplateCompiler
             ServerKeyGeneration = template.ServerKeyGeneration,
         };
 
+        var hierarchy = HierarchyOf(template, knownHierarchies ?? [], problems);
+        var (signingKeys, mlKem) = SplitKeys(template, problems);
         var options = new ProfileOptions
         {
+            Hierarchy = hierarchy,
             ValidityDays = template.ValidityDays,
             MinRsaBits = template.MinRsaBits,
             MaxSans = template.MaxSans,
@@ -116,12 +120,17 @@ public static class TemplateCompiler
         };
         AddAll(options.KeyUsage, Clean(template.KeyUsage));
         AddAll(options.ExtendedKeyUsage, Clean(template.ExtendedKeyUsage));
-        AddAll(options.AllowedKeys, Clean(template.AllowedKeys));
+        AddAll(options.AllowedKeys, signingKeys);
         AddAll(options.SubjectAttributes, subjectAttributes);
         // A SAN type is allowed exactly when the template names patterns for it.
         AddAll(options.SanTypes, new[] { ("dns", rules.Dns.Count), ("ip", rules.Ips.Count), ("email", rules.Emails.Count), ("uri", rules.Uris.Count) }
             .Where(t => t.Item2 > 0).Select(t => t.Item1));
-        if (options.AllowedKeys.Count == 0)
+        if (mlKem is not null)
+        {
+            // An ML-KEM template, like an ML-KEM configuration label: /serverkeygen always makes this key.
+            options.ServerKeyAlgorithm = mlKem;
+        }
+        else if (options.AllowedKeys.Count == 0)
         {
             problems.Add("AllowedKeys: name at least one key type (P-256, P-384, P-521, RSA)");
         }
@@ -187,7 +196,7 @@ public static class TemplateCompiler
     private static IEnumerable<string> SettingProblems(TemplateDefinition template)
     {
         var probes = new List<Action<ProfileOptions>> { o => o.ValidityDays = template.ValidityDays };
-        probes.AddRange(Clean(template.AllowedKeys).Select(v => (Action<ProfileOptions>)(o => Only(o.AllowedKeys, v))));
+        probes.AddRange(Clean(template.AllowedKeys).Where(k => !IsMlKem(k)).Select(v => (Action<ProfileOptions>)(o => Only(o.AllowedKeys, v))));
         probes.AddRange(Clean(template.KeyUsage).Select(v => (Action<ProfileOptions>)(o => Only(o.KeyUsage, v))));
         probes.AddRange(Clean(template.ExtendedKeyUsage).Select(v => (Action<ProfileOptions>)(o => Only(o.ExtendedKeyUsage, v))));
         probes.AddRange(Clean(template.SubjectAttributes).Select(v => (Action<ProfileOptions>)(o => Only(o.SubjectAttributes, v))));
@@ -218,6 +227,74 @@ public static class TemplateCompiler
             list.Add(value);
         }
     }
+
+    /// <summary>The hierarchy that signs: null for the main CA; a name must be configured, and only the built-in adapter has hierarchies.</summary>
+    private static string? HierarchyOf(TemplateDefinition template, IReadOnlyCollection<string> known, List<string> problems)
+    {
+        var name = template.Hierarchy?.Trim();
+        if (string.IsNullOrEmpty(name) || name == Ca.CaHierarchies.Main)
+        {
+            return null;
+        }
+
+        if (!known.Contains(name, StringComparer.Ordinal))
+        {
+            problems.Add($"Hierarchy: '{name}' is not a configured CA hierarchy (choose {string.Join(", ", known.Prepend(Ca.CaHierarchies.Main))}; Estuary:Ca:Hierarchies)");
+        }
+        else if (template.Adapter != BuiltinAdapter)
+        {
+            problems.Add($"Hierarchy: '{name}' is one of this server's CAs; an upstream adapter issues under its own CA (choose {Ca.CaHierarchies.Main})");
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// The CSR key types, and the ML-KEM type when one is chosen. RFC 9935: an ML-KEM key cannot sign, so it never
+    /// comes in a CSR; it exists only through /serverkeygen (as for configuration labels, docs/ENROLLMENT.md), and the
+    /// client signs its CSR with one of the other types.
+    /// </summary>
+    private static (List<string> Signing, string? MlKem) SplitKeys(TemplateDefinition template, List<string> problems)
+    {
+        var keys = Clean(template.AllowedKeys);
+        var signing = keys.Where(k => !IsMlKem(k)).ToList();
+        var mlKem = new List<string>();
+        foreach (var key in keys.Where(IsMlKem))
+        {
+            try
+            {
+                mlKem.Add(Ca.KeyAlgorithm.Parse(key).Name);
+            }
+            catch (ArgumentException)
+            {
+                problems.Add($"AllowedKeys: '{key}' is not ML-KEM-512, ML-KEM-768 or ML-KEM-1024");
+            }
+        }
+
+        if (mlKem.Count == 0)
+        {
+            return (signing, null);
+        }
+
+        if (mlKem.Count > 1)
+        {
+            problems.Add($"AllowedKeys: choose one ML-KEM parameter set, not {string.Join(" and ", mlKem)}: /serverkeygen generates exactly one key type");
+        }
+
+        if (!template.ServerKeyGeneration)
+        {
+            problems.Add($"AllowedKeys: {mlKem[0]} keys come only from server-side key generation (RFC 9935: an ML-KEM key cannot sign a CSR); allow server-side key generation or untick {mlKem[0]}");
+        }
+
+        if (signing.Count == 0)
+        {
+            problems.Add($"AllowedKeys: with {mlKem[0]}, also allow a key type the client signs its CSR with (P-256, P-384, P-521, RSA, ML-DSA)");
+        }
+
+        return (signing, mlKem[0]);
+    }
+
+    private static bool IsMlKem(string key) => key.Trim().StartsWith("ML-KEM", StringComparison.OrdinalIgnoreCase) || key.Trim().StartsWith("MLKEM", StringComparison.OrdinalIgnoreCase);
 
     private static List<string> Clean(IEnumerable<string> values) =>
         values.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct(StringComparer.Ordinal).ToList();

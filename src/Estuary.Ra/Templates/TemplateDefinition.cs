@@ -17,6 +17,12 @@ public sealed class TemplateDefinition
     /// <summary>The adapter that issues: "builtin" (this server's CA) or the name of an upstream EST adapter.</summary>
     public string Adapter { get; set; } = TemplateCompiler.BuiltinAdapter;
 
+    /// <summary>
+    /// The CA hierarchy that signs (built-in adapter only): a name under Estuary:Ca:Hierarchies (e.g. an ML-DSA one);
+    /// null, empty or "default" is the main CA. Kept in the template's stored JSON like every other field.
+    /// </summary>
+    public string? Hierarchy { get; set; }
+
     /// <summary>EST accounts (HTTP Basic user names) that may use it.</summary>
     public IList<string> AllowedAccounts { get; set; } = [];
 
@@ -58,7 +64,11 @@ public sealed class TemplateDefinition
 
     public int MaxSans { get; set; } = 10;
 
-    /// <summary>P-256, P-384, P-521, RSA.</summary>
+    /// <summary>
+    /// Keys a CSR may carry: P-256, P-384, P-521, RSA, ML-DSA-44/65/87. At most one of ML-KEM-512/768/1024 beside them
+    /// makes an ML-KEM template, whose /serverkeygen always generates that key (RFC 9935: it cannot sign a CSR, so the
+    /// other types are what the client signs its CSR with); it needs <see cref="ServerKeyGeneration"/>.
+    /// </summary>
     public IList<string> AllowedKeys { get; set; } = ["P-256", "P-384", "RSA"];
 
     public int MinRsaBits { get; set; } = 2048;

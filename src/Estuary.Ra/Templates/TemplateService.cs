@@ -17,10 +17,12 @@ public sealed partial class TemplateService : IDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly AdapterRegistry? _adapters;
+    private readonly IssuerHierarchies? _hierarchies;
     private volatile IReadOnlyList<ManagedTemplate> _templates = [];
 
-    public TemplateService(IManagementStore store, LabelRegistry labels, TimeProvider time, ILogger<TemplateService> logger, AdapterRegistry? adapters = null)
+    public TemplateService(IManagementStore store, LabelRegistry labels, TimeProvider time, ILogger<TemplateService> logger, AdapterRegistry? adapters = null, IssuerHierarchies? hierarchies = null)
     {
+        _hierarchies = hierarchies;
         _store = store;
         _labels = labels;
         _time = time;
@@ -35,6 +37,9 @@ public sealed partial class TemplateService : IDisposable
 
     /// <summary>Adapters a template may name now: the built-in CA and every upstream EST adapter in service.</summary>
     public IReadOnlyCollection<string> AdapterNames => _adapters?.Names ?? Adapters;
+
+    /// <summary>The further CA hierarchies a template may issue under (Estuary:Ca:Hierarchies); "default" is the main CA.</summary>
+    public IReadOnlyCollection<string> HierarchyNames => _hierarchies?.Names ?? [];
 
     public IReadOnlyList<ManagedTemplate> Templates => _templates;
 
@@ -60,7 +65,7 @@ public sealed partial class TemplateService : IDisposable
     /// <summary>Creates (when <paramref name="create"/>) or replaces a template. Returns the problems; empty means saved and in force.</summary>
     public async Task<IReadOnlyList<string>> SaveAsync(TemplateDefinition template, bool create, string actor, CancellationToken cancellationToken)
     {
-        var (_, problems) = TemplateCompiler.Compile(template, AdapterNames);
+        var (_, problems) = TemplateCompiler.Compile(template, AdapterNames, HierarchyNames);
         var all = problems.ToList();
         all.AddRange(UpstreamProblems(template));
         await _changes.WaitAsync(cancellationToken);
@@ -188,7 +193,7 @@ public sealed partial class TemplateService : IDisposable
                 continue;
             }
 
-            var (compiled, problems) = TemplateCompiler.Compile(definition, AdapterNames);
+            var (compiled, problems) = TemplateCompiler.Compile(definition, AdapterNames, HierarchyNames);
             var clash = compiled.FirstOrDefault(p => _labels.IsFromConfiguration(p.Label) || taken.Contains(p.Label));
             if (problems.Count > 0 || clash is not null)
             {

@@ -19,6 +19,9 @@ public sealed class EditModel(TemplateService templates) : PageModel
 
     public IReadOnlyCollection<string> AdapterNames => templates.AdapterNames;
 
+    /// <summary>The hierarchies to choose from: "default" (the main CA) first, then Estuary:Ca:Hierarchies.</summary>
+    public IReadOnlyList<string> HierarchyNames => [Ca.CaHierarchies.Main, .. templates.HierarchyNames];
+
     public IActionResult OnGet(string? name)
     {
         IsNew = name is null;
@@ -49,7 +52,7 @@ public sealed class EditModel(TemplateService templates) : PageModel
         var (definition, formProblems) = Form.ToDefinition();
         // A number that is not one saves nothing; the compiler still checks the rest, so every mistake shows at once.
         var problems = formProblems.Count > 0
-            ? [.. formProblems, .. TemplateCompiler.Compile(definition, templates.AdapterNames).Problems]
+            ? [.. formProblems, .. TemplateCompiler.Compile(definition, templates.AdapterNames, templates.HierarchyNames).Problems]
             : await templates.SaveAsync(definition, isNew, AdminActor.Of(User), HttpContext.RequestAborted);
         if (problems.Count > 0)
         {

@@ -15,6 +15,7 @@ public sealed class TemplateForm
         new("Description", "Description"),
         new("Labels", "CA labels", "label '"),
         new("Adapter", "Adapter"),
+        new("Hierarchy", "CA hierarchy"),
         new("AllowedAccounts", "Accounts"),
         new("AllowedGroups", "Groups"),
         new("AllowedCertificateLabels", "Certificates issued under these labels"),
@@ -37,8 +38,11 @@ public sealed class TemplateForm
         new("AllowWildcardDnsNames", "Allow wildcard DNS names"),
         new("AdvertiseCsrAttributes", "Answer /csrattrs with the wanted key type"));
 
-    /// <summary>The key types <see cref="Profile"/> accepts.</summary>
-    public static IReadOnlyList<string> KeyChoices => Profile.SubjectKeyTypes;
+    /// <summary>
+    /// The key types <see cref="Profile"/> accepts in a CSR, and the ML-KEM types, which only server-side key generation
+    /// makes (RFC 9935; the same rule as configuration labels, checked by <see cref="TemplateCompiler"/>).
+    /// </summary>
+    public static IReadOnlyList<string> KeyChoices { get; } = [.. Profile.SubjectKeyTypes, "ML-KEM-512", "ML-KEM-768", "ML-KEM-1024"];
 
     /// <summary>End-entity key usages (RFC 5280 §4.2.1.3) by their X509KeyUsageFlags names; keyCertSign and cRLSign are the CA's.</summary>
     public static IReadOnlyList<string> KeyUsageChoices { get; } =
@@ -54,6 +58,9 @@ public sealed class TemplateForm
     public string? Labels { get; set; }
 
     public string Adapter { get; set; } = TemplateCompiler.BuiltinAdapter;
+
+    /// <summary>The CA hierarchy that signs: "default" (the main CA) or a name under Estuary:Ca:Hierarchies.</summary>
+    public string Hierarchy { get; set; } = Ca.CaHierarchies.Main;
 
     public string? AllowedAccounts { get; set; }
 
@@ -111,6 +118,7 @@ public sealed class TemplateForm
         Description = t.Description,
         Labels = Join(t.Labels),
         Adapter = t.Adapter,
+        Hierarchy = string.IsNullOrWhiteSpace(t.Hierarchy) ? Ca.CaHierarchies.Main : t.Hierarchy,
         AllowedAccounts = Join(t.AllowedAccounts),
         AllowedGroups = Join(t.AllowedGroups),
         AllowedCertificateLabels = string.Join('\n', t.AllowedCertificateLabels),
@@ -149,6 +157,8 @@ public sealed class TemplateForm
             Description = Description?.Trim() ?? "",
             Labels = Split(Labels),
             Adapter = Adapter,
+            // The main CA is stored as no hierarchy, as a template from before hierarchies is.
+            Hierarchy = string.IsNullOrWhiteSpace(Hierarchy) || Hierarchy.Trim() == Ca.CaHierarchies.Main ? null : Hierarchy.Trim(),
             AllowedAccounts = Split(AllowedAccounts),
             AllowedGroups = Split(AllowedGroups),
             // Subjects contain commas ("CN=a, O=b"): one per line.
