@@ -3,7 +3,8 @@
 #   bench/run-load.sh [sqlite|postgres] [P-256|RSA-2048]
 # Environment: RUNS (3), DURATION seconds per run (10), CONCURRENCY (64), MODES ("keepalive handshake mtls";
 # also "resume": a new connection per enrollment with the client offering its last TLS session), TLS (1.2 or 1.3 for
-# the .NET load generator's modes; both offered when unset), OPENSSL_CONF_MODE (shipped: the server runs with
+# the .NET load generator's modes and curl's; both offered when unset), "curl-new" and "curl-resume" (one curl,
+# CURL_REQUESTS (500) sequential enrollments each on a new connection, without and with TLS session resumption), OPENSSL_CONF_MODE (shipped: the server runs with
 # OPENSSL_CONF=src/Estuary.Server/openssl-aead.cnf as the packaged unit does; system: without it, so the AEAD policy
 # is set per connection),
 # HIERARCHY (ML-DSA-44, ML-DSA-65 or ML-DSA-87): an ML-DSA hierarchy and a label `pqc` on it, enrolled with ML-DSA CSRs
@@ -115,7 +116,34 @@ for mode in $MODES; do
       perf record -F 499 -g -p "$server_pid" -o "$work/$mode.perf" -- sleep "$((DURATION - 1))" >/dev/null 2>&1 &
       perf_pid=$!
     fi
-    if [ "$mode" = keepalive ]; then
+    if [ "$mode" = curl-new ] || [ "$mode" = curl-resume ]; then
+      # One curl process, CURL_REQUESTS sequential enrollments, each on a new TLS connection ("Connection: close");
+      # curl-resume offers the previous connection's session (curl's session cache: a TLS 1.3 ticket or a TLS 1.2
+      # session), curl-new disables that cache (--no-sessionid). A client that really resumes, unlike the .NET
+      # generator's "resume" mode. Each run takes its own CSRs from the end of the file.
+      n=${CURL_REQUESTS:-500}
+      k=$run; [ "$mode" = curl-resume ] && k=$((run + RUNS))
+      first=$(( csr_count - k * n + 1 ))
+      python3 - "$work/csrs.txt" "$first" "$n" "$url/$enroll_path" "$work/data/root-ca.pem" "est:$password" "${TLS:-}" "$mode" >"$work/$mode.curl" <<'PY'
+import sys
+path, first, n, url, root, user, tls, mode = sys.argv[1:9]
+lines = open(path).read().split()[int(first) - 1:int(first) - 1 + int(n)]
+version = {"1.2": "tlsv1.2\ntls-max = 1.2", "1.3": "tlsv1.3"}.get(tls, "")
+for csr in lines:
+    print(f'url = "{url}"\ncacert = "{root}"\nuser = "{user}"\nheader = "Content-Type: application/pkcs10"\nheader = "Connection: close"')
+    print(f'data-binary = "{csr}"\noutput = "/dev/null"\nwrite-out = "%{{http_code}}\\n"\nsilent')
+    if version: print(version)
+    if mode == "curl-new": print("no-sessionid")
+    print("next")
+PY
+      before=$(cpu)
+      started=$(date +%s.%N)
+      codes=$(curl -q -K "$work/$mode.curl" 2>/dev/null || true)
+      seconds=$(awk -v a="$(date +%s.%N)" -v b="$started" 'BEGIN { printf "%.1f", a - b }')
+      after=$(cpu)
+      ok=$(echo "$codes" | grep -c '^200$' || true)
+      line="mode=$mode run=$run ok=$ok failed=$((n - ok)) rate=$(awk -v n="$ok" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')/s server_cpu_ms_per_enrollment=$(awk -v a="$after" -v b="$before" -v n="$ok" 'BEGIN { printf "%.3f", n ? (a - b) * 10 / n : 0 }')"
+    elif [ "$mode" = keepalive ]; then
       before=$(cpu)
       out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/$enroll_path" -- "$work/csrs.txt" "$basic" 2 2>&1)
       after=$(cpu)

@@ -29,6 +29,55 @@ public sealed class CrlCacheTests(EstuaryTestServer server) : IClassFixture<Estu
         Assert.NotEqual(first, after);
     }
 
+    [Fact]
+    public async Task A_client_holding_the_current_CRL_gets_304_until_the_next_one_is_signed()
+    {
+        using var client = server.CreateClient();
+        using var first = await client.GetAsync(new Uri(server.BaseUri, "/crl/issuing.crl"));
+        var etag = first.Headers.ETag;
+        Assert.NotNull(etag);
+        Assert.False(etag.IsWeak);
+        var lastModified = first.Content.Headers.LastModified;
+        Assert.NotNull(lastModified);
+
+        using (var revalidate = await ConditionalGetAsync(client, r => r.Headers.IfNoneMatch.Add(etag)))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, revalidate.StatusCode);
+            Assert.Empty(await revalidate.Content.ReadAsByteArrayAsync());
+            Assert.Equal(etag, revalidate.Headers.ETag);
+        }
+
+        using (var bySince = await ConditionalGetAsync(client, r => r.Headers.IfModifiedSince = lastModified))
+        {
+            Assert.Equal(HttpStatusCode.NotModified, bySince.StatusCode);
+        }
+
+        // If-None-Match decides when both are sent (RFC 9110 §13.2.2): another tag means "send it".
+        using (var otherTag = await ConditionalGetAsync(client, r =>
+        {
+            r.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"other-1\""));
+            r.Headers.IfModifiedSince = lastModified;
+        }))
+        {
+            Assert.Equal(HttpStatusCode.OK, otherTag.StatusCode);
+            Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await otherTag.Content.ReadAsByteArrayAsync());
+        }
+
+        await RevokeNewCertificateAsync("CN=crl-etag-bump");
+
+        using var after = await ConditionalGetAsync(client, r => r.Headers.IfNoneMatch.Add(etag));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.NotEqual(etag, after.Headers.ETag);
+        Assert.Equal(NumberOf(await first.Content.ReadAsByteArrayAsync()) + 1, NumberOf(await after.Content.ReadAsByteArrayAsync()));
+    }
+
+    private async Task<HttpResponseMessage> ConditionalGetAsync(HttpClient client, Action<HttpRequestMessage> condition)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.BaseUri, "/crl/issuing.crl"));
+        condition(request);
+        return await client.SendAsync(request);
+    }
+
     private async Task RevokeNewCertificateAsync(string subject)
     {
         using var basic = server.CreateClient(basicAuth: true);

@@ -28,7 +28,7 @@ public sealed class RoleMigrationTests(PostgresCluster cluster) : IClassFixture<
                 create.CommandText = """
                     CREATE TABLE schema_version (version INTEGER NOT NULL);
                     INSERT INTO schema_version (version) VALUES (8);
-                    CREATE TABLE certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL, sans TEXT NOT NULL, label TEXT NOT NULL, issued_at INTEGER NOT NULL, revoked_at INTEGER);
+                    CREATE TABLE certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL, sans TEXT NOT NULL, label TEXT NOT NULL, issued_at INTEGER NOT NULL, revoked_at INTEGER, issuer TEXT NOT NULL DEFAULT '', not_after INTEGER NOT NULL DEFAULT 0, revocation_reason INTEGER);
                     CREATE TABLE admin_users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL, locked_until INTEGER, created_at INTEGER NOT NULL,
                         enabled INTEGER NOT NULL DEFAULT 1, security_stamp TEXT NOT NULL DEFAULT '');
                     INSERT INTO admin_users VALUES ('alice', 'h', 0, NULL, 0, 1, 's1'), ('bob', 'h', 2, NULL, 0, 0, 's2');
@@ -60,7 +60,7 @@ public sealed class RoleMigrationTests(PostgresCluster cluster) : IClassFixture<
                 """
                 CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
                 INSERT INTO schema_version (version) VALUES (7);
-                CREATE TABLE certificates (serial text PRIMARY KEY, subject text NOT NULL, sans text NOT NULL, label text NOT NULL, issued_at timestamptz NOT NULL, revoked_at timestamptz);
+                CREATE TABLE certificates (serial text PRIMARY KEY, subject text NOT NULL, sans text NOT NULL, label text NOT NULL, issued_at timestamptz NOT NULL, revoked_at timestamptz, issuer text NOT NULL DEFAULT '', not_after timestamptz NOT NULL DEFAULT now(), revocation_reason integer);
                 CREATE TABLE admin_users (username text PRIMARY KEY, password_hash text NOT NULL, failed_logins integer NOT NULL, locked_until timestamptz, created_at timestamptz NOT NULL,
                     enabled boolean NOT NULL DEFAULT true, security_stamp text NOT NULL DEFAULT '');
                 INSERT INTO admin_users VALUES ('alice', 'h', 0, NULL, now(), true, 's1'), ('bob', 'h', 2, NULL, now(), false, 's2');

@@ -41,7 +41,7 @@ public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClas
                     INSERT INTO schema_version (version) VALUES (6);
                     CREATE TABLE admin_users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, failed_logins INTEGER NOT NULL, locked_until INTEGER, created_at INTEGER NOT NULL, enabled INTEGER NOT NULL DEFAULT 1);
                     INSERT INTO admin_users ({AdminsBefore}) VALUES ('alice', 'h', 0, NULL, 0, 1), ('bob', 'h', 0, NULL, 0, 1);
-                    CREATE TABLE certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL DEFAULT '', sans TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT 'default', requested_by TEXT NOT NULL, issued_at INTEGER NOT NULL, revoked_at INTEGER);
+                    CREATE TABLE certificates (serial TEXT PRIMARY KEY, subject TEXT NOT NULL DEFAULT '', sans TEXT NOT NULL DEFAULT '', label TEXT NOT NULL DEFAULT 'default', requested_by TEXT NOT NULL, issued_at INTEGER NOT NULL, revoked_at INTEGER, issuer TEXT NOT NULL DEFAULT '', not_after INTEGER NOT NULL DEFAULT 0, revocation_reason INTEGER);
                     CREATE TABLE api_keys (id TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT NOT NULL);
                     {Lineage}
                     """;
@@ -83,7 +83,7 @@ public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClas
                 INSERT INTO schema_version (version) VALUES (5);
                 CREATE TABLE admin_users (username text PRIMARY KEY, password_hash text NOT NULL, failed_logins integer NOT NULL, locked_until timestamptz, created_at timestamptz NOT NULL, enabled boolean NOT NULL DEFAULT true);
                 INSERT INTO admin_users ({AdminsBefore}) VALUES ('alice', 'h', 0, NULL, now(), true), ('bob', 'h', 0, NULL, now(), true);
-                CREATE TABLE certificates (serial text PRIMARY KEY, subject text NOT NULL DEFAULT '', sans text NOT NULL DEFAULT '', label text NOT NULL DEFAULT 'default', requested_by text NOT NULL, issued_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz);
+                CREATE TABLE certificates (serial text PRIMARY KEY, subject text NOT NULL DEFAULT '', sans text NOT NULL DEFAULT '', label text NOT NULL DEFAULT 'default', requested_by text NOT NULL, issued_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz, issuer text NOT NULL DEFAULT '', not_after timestamptz NOT NULL DEFAULT now(), revocation_reason integer);
                 CREATE TABLE api_keys (id text PRIMARY KEY, name text NOT NULL, scope text NOT NULL, secret_hash text NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL);
                 {Lineage.Replace(", 1)", ", now())", StringComparison.Ordinal)}
                 """,

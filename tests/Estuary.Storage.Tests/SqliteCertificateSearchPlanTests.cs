@@ -147,6 +147,18 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
     }
 
     [Fact]
+    public async Task The_CRLs_revocations_are_read_from_their_covering_index_in_order()
+    {
+        await using var explain = _connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.ListRevokedSql;
+
+        var plan = await ReadPlanAsync(explain);
+
+        // One line, no "USE TEMP B-TREE FOR ORDER BY": the index alone, already in the CRL's order.
+        Assert.Contains("USING COVERING INDEX certificates_revoked_list", Assert.Single(plan), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Deleting_a_certificate_removes_it_from_the_trigram_index()
     {
         await using (var delete = _connection.CreateCommand())

@@ -21,11 +21,14 @@ public sealed partial class SqliteStore
             return true;
         });
 
+    /// <summary>Read from the covering index certificates_revoked_list (migration 12), in its order: no table row is touched.</summary>
+    internal const string ListRevokedSql = "SELECT serial, issuer, not_after, revoked_at, revocation_reason FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial";
+
     public async Task<IReadOnlyList<RevokedCertificate>> ListRevokedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT serial, issuer, not_after, revoked_at, revocation_reason FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial";
+        command.CommandText = ListRevokedSql;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var list = new List<RevokedCertificate>();
         while (await reader.ReadAsync(cancellationToken))
