@@ -9,7 +9,8 @@
 # REUSE=that folder measures SEEDED on its data/, samples/ and, for postgres, its cluster pg/, without seeding again; the
 # EMPTY phase then uses a new data folder and, for postgres, a new database estuary_empty in that cluster).
 # SEED_ONLY=1 seeds and keeps the folder without measuring anything (seed while the machine is busy, measure later
-# with REUSE when it is quiet). The SQLite file-maintenance step deletes from the seeded database: reuse it once.
+# with REUSE when it is quiet). The SQLite file-maintenance step deletes from the seeded database: reuse it once, or
+# skip that step with MAINTENANCE=0.
 # Needs wrk, curl, python3, sqlite3 and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -289,7 +290,7 @@ measure seeded "$work/samples"
 stop_server
 
 # ---- SQLite file maintenance: delete a tenth of the certificates (long expired), then VACUUM ----
-if [ "$STORE" = sqlite ]; then
+if [ "$STORE" = sqlite ] && [ "${MAINTENANCE:-1}" = 1 ]; then
   db=$work/data/estuary.db
   result[sqlite,before]=$(stat -c %s "$db")
   cutoff=$(( ($(date +%s) - 365 * 86400) * 1000 ))
@@ -345,7 +346,7 @@ row "SQLite WAL bytes after the measurements" wal_bytes ""
 empty_bytes=${result[empty,db_bytes]}
 seeded_bytes=${result[seeded,db_bytes]}
 echo "| database bytes per certificate | | $(( (seeded_bytes - empty_bytes) / COUNT )) | |"
-if [ "$STORE" = sqlite ]; then
+if [ "$STORE" = sqlite ] && [ "${MAINTENANCE:-1}" = 1 ]; then
   echo
   echo "SQLite file: ${result[sqlite,before]} bytes; after deleting $((COUNT / 10)) long-expired certificates (and as many old audit rows) in ${result[sqlite,delete_s]} s: ${result[sqlite,after_delete]} bytes (${result[sqlite,freelist]} free pages); after VACUUM (${result[sqlite,vacuum_s]} s): ${result[sqlite,after_vacuum]} bytes"
 fi
