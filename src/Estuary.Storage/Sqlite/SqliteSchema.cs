@@ -198,7 +198,7 @@ internal static class SqliteSchema
 
         // 11: the trigram index is written in batches, not by each enrollment (docs/BENCHMARKS.md, "Keep-alive after the
         //     search index"). An FTS5 insert per certificate flushed a new index segment at every group commit and merged
-        //     segments in the enrollment's transaction: a quarter of the server's CPU per enrollment. Now the insert
+        //     segments in the enrollment's transaction (SQLite's share of the server's CPU rose from 12 % to 19 %). Now the insert
         //     trigger only queues the serial in certificate_text_pending (a small B-tree insert); the store's writer moves
         //     the queue into certificate_text at most a second later, thousands of rows per transaction
         //     (SqliteStore.IndexPendingText), and a search reads the queue too, so it never misses a certificate.
