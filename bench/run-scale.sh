@@ -126,13 +126,16 @@ latency() {
   local args=() i
   # curl's -o applies to one URL: one per request, so that only the -w line of each reaches the file.
   for i in $(seq 0 "$SAMPLES"); do args+=(-o /dev/null "$@"); done
-  curl -ks -w '%{time_total} %{http_code}\n' "${args[@]}" >"$work/latency" || true
+  curl -ks "${once[@]}" -w '%{time_total} %{http_code}\n' "${args[@]}" >"$work/latency" || true
   if grep -qv ' 200$' "$work/latency"; then echo "FAILED($(grep -v ' 200$' "$work/latency" | head -1 | cut -d' ' -f2))"; return; fi
   tail -n +2 "$work/latency" | awk '{ print $1 * 1000 }' >"$work/latency.ms"
   printf '%.1f/%.1f' "$(median <"$work/latency.ms")" "$(p95 <"$work/latency.ms")"
 }
 
-api() { latency -H "Authorization: Bearer $apikey" "$admin/api/v1/$1"; }
+# The header goes once, before the repeated URLs: curl adds every -H it is given to every request, and 21 Authorization
+# values in one request are (rightly) a 401.
+once=()
+api() { once=(-H "Authorization: Bearer $apikey"); latency "$admin/api/v1/$1"; once=(); }
 console() { latency -b "$work/cookies" "$admin/admin/$1"; }
 
 # wrk for DURATION seconds; prints "rate p99".
