@@ -1,3 +1,6 @@
+using System.Security.Cryptography.X509Certificates;
+using Xunit;
+
 namespace Estuary.Testing;
 
 /// <summary>
@@ -24,4 +27,20 @@ public static class NodeVerifier
     }
 
     private static string Quote(string argument) => "\"" + argument.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// Checks with @noble/post-quantum (mldsa-verify.mjs) the ML-DSA signature of <paramref name="der"/> (kind: cert, crl,
+    /// ocsp, …) by <paramref name="issuer"/>'s key; fails the test with the script's output otherwise. Returns that output.
+    /// </summary>
+    public static async Task<string> VerifiesMlDsaAsync(PkiFiles files, string kind, byte[] der, X509Certificate2 issuer)
+    {
+        var file = files.File_(Guid.NewGuid().ToString("N") + ".der");
+        var issuerFile = files.File_(Guid.NewGuid().ToString("N") + ".der");
+        await File.WriteAllBytesAsync(file, der);
+        await File.WriteAllBytesAsync(issuerFile, issuer.RawData);
+        var (code, output) = await RunAsync("mldsa-verify.mjs", kind, file, issuerFile);
+        Assert.True(code == 0, output);
+        Assert.Contains("verified: " + kind, output, StringComparison.Ordinal);
+        return output;
+    }
 }
