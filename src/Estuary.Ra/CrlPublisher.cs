@@ -20,12 +20,16 @@ public sealed partial class CrlPublisher : IDisposable
     private readonly RevocationOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly RevocationGeneration? _generation;
     private readonly SemaphoreSlim _signing = new(1, 1);
     private volatile CrlSnapshot? _current;
     private long _rechecks;
 
-    public CrlPublisher(CertificateAuthority ca, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<CrlPublisher> logger)
+    /// <param name="generation">Where the revocation generation read at each recheck is published (the server's publisher
+    /// only; OCSP's cached answers follow it).</param>
+    public CrlPublisher(CertificateAuthority ca, IEstuaryStore store, RevocationOptions options, TimeProvider time, ILogger<CrlPublisher> logger, RevocationGeneration? generation = null)
     {
+        _generation = generation;
         _ca = ca;
         _store = store;
         _options = options;
@@ -72,14 +76,28 @@ public sealed partial class CrlPublisher : IDisposable
             var now = _time.GetUtcNow();
             // One issuing CA for the whole CRL, even if the server's CA is renewed meanwhile.
             var ca = _ca.Current;
+            // Read before the revocations: a revocation committed in between is in the list and has moved the generation,
+            // so the next recheck reads again (harmless); the reverse order could record a generation the list lacks.
+            var generation = await _store.RevocationGenerationAsync(cancellationToken);
+            var current = _current;
+            if (!force && current is not null && current.Generation == generation && current.KeyIdentifier == ca.KeyIdentifierHex && !IsDue(current))
+            {
+                // Nothing revoked anywhere since the last read: one row read instead of every revocation (100,000 at
+                // scale, each recheck interval; docs/BENCHMARKS.md "At a million certificates").
+                _generation?.Observe(generation);
+                return current;
+            }
+
             var entries = (await _store.ListRevokedAsync(cancellationToken))
                 .Where(r => r.Issuer == ca.Certificate.Subject && r.NotAfter > now) // RFC 5280 §3.3: expired entries may leave the CRL
                 .ToList();
             var fingerprint = Fingerprint(entries);
-            var current = _current;
             if (!force && current is not null && current.Fingerprint == fingerprint && current.KeyIdentifier == ca.KeyIdentifierHex && !IsDue(current))
             {
-                return current;
+                // The generation moved for another issuer's certificates: this CRL stands, now known current at it.
+                _current = current with { Generation = generation };
+                _generation?.Observe(generation);
+                return _current;
             }
 
             var read = Stopwatch.GetElapsedTime(started);
@@ -92,8 +110,9 @@ public sealed partial class CrlPublisher : IDisposable
                 number,
                 thisUpdate,
                 nextUpdate);
-            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint) { KeyIdentifier = ca.KeyIdentifierHex };
+            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint) { KeyIdentifier = ca.KeyIdentifierHex, Generation = generation };
             _current = snapshot;
+            _generation?.Observe(generation);
             // The time is logged because it grows with the revocations (docs/BENCHMARKS.md: about 1 s per 100,000 is the budget).
             LogSigned(_logger, number, entries.Count, der.Length, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, (long)read.TotalMilliseconds, nextUpdate);
             return snapshot;

@@ -5,4 +5,7 @@ public sealed record CrlSnapshot(byte[] Der, long Number, DateTimeOffset ThisUpd
 {
     /// <summary>The key identifier (hex) of the issuing CA that signed it.</summary>
     public string KeyIdentifier { get; init; } = "";
+
+    /// <summary>The store's revocation generation when its revocations were read (IEstuaryStore.RevocationGenerationAsync).</summary>
+    public long Generation { get; init; } = -1;
 }

@@ -101,6 +101,7 @@ public static class EstuaryServer
         var revocationOptions = new RevocationOptions();
         builder.Configuration.GetSection("Estuary:Revocation").Bind(revocationOptions);
         builder.Services.AddSingleton(revocationOptions);
+        builder.Services.AddSingleton<RevocationGeneration>();
         builder.Services.AddSingleton<CrlPublisher>();
         builder.Services.AddSingleton<RevocationService>();
         builder.Services.AddSingleton<OcspService>();

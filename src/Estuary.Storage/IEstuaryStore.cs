@@ -36,6 +36,12 @@ public interface IEstuaryStore : IAsyncDisposable
     /// <summary>Every revoked certificate, oldest revocation first (what a CRL lists).</summary>
     Task<IReadOnlyList<RevokedCertificate>> ListRevokedAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A number every change to the set of revoked certificates moves (by database triggers, whoever writes), so that a
+    /// node finds out whether anything was revoked elsewhere by reading one row (CrlPublisher's recheck).
+    /// </summary>
+    Task<long> RevocationGenerationAsync(CancellationToken cancellationToken);
+
     /// <summary>The next CRL number for an issuing CA (RFC 5280 §5.2.3: monotonically increasing), durably taken.</summary>
     Task<long> NextCrlNumberAsync(string issuerKeyIdentifier, CancellationToken cancellationToken);
 

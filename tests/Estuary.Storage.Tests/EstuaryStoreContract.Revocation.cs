@@ -69,6 +69,23 @@ public abstract partial class EstuaryStoreContract
     }
 
     [Fact]
+    public async Task The_revocation_generation_moves_with_every_change_to_the_revoked_set_and_only_then()
+    {
+        var store = await OpenAsync();
+        var start = await store.RevocationGenerationAsync(default);
+        await store.InsertCertificateAsync(RevocableRecord("9D01"), new AuditEvent(RevocationNow, "certificate.issued", "t", "x"), default);
+        await store.InsertCertificateAsync(RevocableRecord("9D02"), new AuditEvent(RevocationNow, "certificate.issued", "t", "y"), default);
+        Assert.Equal(start, await store.RevocationGenerationAsync(default));
+
+        Assert.True(await store.RevokeAsync("9D01", RevocationNow, 1, new AuditEvent(RevocationNow, "certificate.revoked", "t", "9D01"), default));
+        var revoked = await store.RevocationGenerationAsync(default);
+        Assert.True(revoked > start);
+
+        Assert.False(await store.RevokeAsync("9D01", RevocationNow, 4, new AuditEvent(RevocationNow, "certificate.revoked", "t", "again"), default));
+        Assert.Equal(revoked, await store.RevocationGenerationAsync(default));
+    }
+
+    [Fact]
     public async Task Crl_numbers_grow_per_issuer_and_survive_a_reopen()
     {
         var store = await OpenAsync();

@@ -235,5 +235,27 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS certificates_revoked_list ON certificates (revoked_at, serial)
             INCLUDE (issuer, not_after, revocation_reason) WHERE revoked_at IS NOT NULL;
         """,
+
+        // 12: the revocation generation, as SQLite migration 13: one row every change to the revoked set moves (row
+        // triggers whose WHEN is false for an enrollment's unrevoked insert), read by each node's CRL recheck instead of
+        // every revocation. A row, not a sequence: its update commits with the revocation, so a node that reads the new
+        // generation also reads the revocation (nextval would be visible before the commit).
+        """
+        CREATE TABLE IF NOT EXISTS revocation_generation (id integer PRIMARY KEY CHECK (id = 1), generation bigint NOT NULL);
+        INSERT INTO revocation_generation (id, generation) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+        CREATE OR REPLACE FUNCTION estuary_revocation_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE revocation_generation SET generation = generation + 1 WHERE id = 1;
+            RETURN NULL;
+        END
+        $$;
+        CREATE OR REPLACE TRIGGER revocation_generation_update AFTER UPDATE OF revoked_at, revocation_reason ON certificates
+            FOR EACH ROW WHEN (OLD.revoked_at IS DISTINCT FROM NEW.revoked_at OR OLD.revocation_reason IS DISTINCT FROM NEW.revocation_reason)
+            EXECUTE FUNCTION estuary_revocation_moved();
+        CREATE OR REPLACE TRIGGER revocation_generation_insert AFTER INSERT ON certificates
+            FOR EACH ROW WHEN (NEW.revoked_at IS NOT NULL) EXECUTE FUNCTION estuary_revocation_moved();
+        CREATE OR REPLACE TRIGGER revocation_generation_delete AFTER DELETE ON certificates
+            FOR EACH ROW WHEN (OLD.revoked_at IS NOT NULL) EXECUTE FUNCTION estuary_revocation_moved();
+        """,
     ];
 }

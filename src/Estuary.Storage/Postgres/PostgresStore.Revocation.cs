@@ -50,6 +50,13 @@ public sealed partial class PostgresStore
             },
             cancellationToken);
 
+    public Task<long> RevocationGenerationAsync(CancellationToken cancellationToken) =>
+        QueryAsync(
+            "SELECT generation FROM revocation_generation WHERE id = 1",
+            null,
+            async (r, ct) => await r.ReadAsync(ct) ? r.GetInt64(0) : 0L,
+            cancellationToken);
+
     /// <summary>
     /// Not through the group-commit writer: the number is the upsert's RETURNING value, which the writer does
     /// not read, and a CRL is signed rarely. The statement commits on its own (autocommit, synchronous_commit

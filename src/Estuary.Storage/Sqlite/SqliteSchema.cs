@@ -224,5 +224,25 @@ internal static class SqliteSchema
         """
         CREATE INDEX certificates_revoked_list ON certificates(revoked_at, serial, issuer, not_after, revocation_reason) WHERE revoked_at IS NOT NULL;
         """,
+
+        // 13: a revocation generation, moved by every change to the revoked set (revocation, a changed reason, a revoked row
+        //     inserted or deleted), by triggers so that every writer (the server, the CLI, another node's seeding) moves it.
+        //     The CRL recheck reads this one row instead of fingerprinting all 100,000 revocations every interval
+        //     (RevocationGenerationAsync; CrlPublisher), and cached OCSP answers stay valid while it has not moved.
+        //     Enrollments insert unrevoked rows: their trigger's WHEN is false and nothing is written.
+        """
+        CREATE TABLE revocation_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+        INSERT INTO revocation_generation (id, generation) VALUES (1, 0);
+        CREATE TRIGGER revocation_generation_update AFTER UPDATE OF revoked_at, revocation_reason ON certificates
+            WHEN old.revoked_at IS NOT new.revoked_at OR old.revocation_reason IS NOT new.revocation_reason BEGIN
+            UPDATE revocation_generation SET generation = generation + 1 WHERE id = 1;
+        END;
+        CREATE TRIGGER revocation_generation_insert AFTER INSERT ON certificates WHEN new.revoked_at IS NOT NULL BEGIN
+            UPDATE revocation_generation SET generation = generation + 1 WHERE id = 1;
+        END;
+        CREATE TRIGGER revocation_generation_delete AFTER DELETE ON certificates WHEN old.revoked_at IS NOT NULL BEGIN
+            UPDATE revocation_generation SET generation = generation + 1 WHERE id = 1;
+        END;
+        """,
     ];
 }

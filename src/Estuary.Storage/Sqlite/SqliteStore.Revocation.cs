@@ -44,6 +44,14 @@ public sealed partial class SqliteStore
         return list;
     }
 
+    public async Task<long> RevocationGenerationAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT generation FROM revocation_generation WHERE id = 1";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public Task<long> NextCrlNumberAsync(string issuerKeyIdentifier, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) =>
         {
