@@ -45,6 +45,7 @@ public static class EstuaryAdminExtensions
         services.AddSingleton(sp => new AdminLoginRateLimiter(options, sp.GetRequiredService<IRateLimiter>()));
         services.AddSingleton(sp => (IManagementStore)sp.GetRequiredService<IEstuaryStore>());
         services.AddSingleton<TemplateService>();
+        services.AddSingleton<Services.CertificateTotal>();
         services.AddSingleton<AccountService>();
         services.AddSingleton<AdminUserService>();
         services.AddSingleton<ApiKeyService>();

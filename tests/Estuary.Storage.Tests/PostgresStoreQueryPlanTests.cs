@@ -61,7 +61,7 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
         }
 
         var text = string.Join('\n', plan);
-        Assert.Contains("certificates_not_after", text, StringComparison.Ordinal);
+        Assert.Contains("Index Only Scan using certificates_valid_not_after", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", text, StringComparison.Ordinal);
 
         await using var store = await PostgresStore.OpenAsync(connectionString);
@@ -118,9 +118,81 @@ public sealed class PostgresStoreQueryPlanTests(PostgresCluster cluster) : IClas
         Assert.Equal(100, found.Count);
     }
 
-    private static async Task<string> PlanAsync(NpgsqlConnection connection, CertificateQuery query)
+    [Fact]
+    public async Task The_newest_valid_certificates_expiring_soon_are_chosen_from_the_not_after_index_and_a_kind_prefix_is_an_audit_index_range()
+    {
+        var connectionString = await cluster.CreateDatabaseAsync();
+        await (await PostgresStore.OpenAsync(connectionString)).DisposeAsync();
+        var t0 = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var fill = connection.CreateCommand())
+        {
+            // Certificate i: issued at t0 + i minutes, valid a year, every tenth revoked; an audit record each, every
+            // hundredth a refusal.
+            fill.CommandTimeout = 600;
+            fill.CommandText = """
+                INSERT INTO certificates (serial, subject, sans, issuer, not_before, not_after, requested_by, label, operation, der, issued_at, revoked_at)
+                SELECT lpad(to_hex(i), 32, '0'), 'CN=d' || i, '', 'CN=Estuary Issuing CA', $1 + i * interval '1 minute',
+                       $1 + i * interval '1 minute' + interval '365 days', 'basic:est', '', 'simpleenroll', '\x3000'::bytea,
+                       $1 + i * interval '1 minute', CASE WHEN i % 10 = 0 THEN $1 + i * interval '2 minutes' END
+                FROM generate_series(1, $2) AS i
+                """;
+            fill.Parameters.Add(new NpgsqlParameter { Value = t0 });
+            fill.Parameters.Add(new NpgsqlParameter { Value = Certificates });
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await using (var fill = connection.CreateCommand())
+        {
+            fill.CommandTimeout = 600;
+            fill.CommandText = """
+                INSERT INTO audit (time, kind, actor, detail)
+                SELECT $1 + i * interval '1 minute', CASE WHEN i % 100 = 0 THEN 'est.refused.policy' ELSE 'certificate.issued' END, 'basic:est', 'd' || i
+                FROM generate_series(1, $2) AS i
+                """;
+            fill.Parameters.Add(new NpgsqlParameter { Value = t0 });
+            fill.Parameters.Add(new NpgsqlParameter { Value = Certificates });
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        await using (var analyze = new NpgsqlCommand("VACUUM ANALYZE certificates, audit", connection))
+        {
+            await analyze.ExecuteNonQueryAsync();
+        }
+
+        var now = t0.AddDays(400);
+        var window = await PlanAsync(connection, new CertificateQuery { Status = "valid", ExpiresBefore = now.AddDays(30), Now = now, Limit = 50 });
+        Assert.True(window.Contains("Index Only Scan using certificates_valid_not_after", StringComparison.Ordinal), window);
+        Assert.DoesNotContain("Seq Scan", window, StringComparison.Ordinal);
+
+        var auditNow = t0.AddMinutes(Certificates);
+        var (sql, values) = PostgresStore.BuildAuditSearch(new AuditQuery { KindPrefix = "EST.refused", Since = auditNow.AddDays(-7) });
+        var audit = await ExplainAsync(connection, sql, values);
+        Assert.Contains("audit_kind_time_c", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", audit, StringComparison.Ordinal);
+
+        // And the answers: the window's newest 50 unrevoked, newest first; the refusals of the last week, none else.
+        await using var store = await PostgresStore.OpenAsync(connectionString);
+        var expiring = await store.SearchCertificatesAsync(new CertificateQuery { Status = "valid", ExpiresBefore = now.AddDays(30), Now = now, Limit = 50 }, default);
+        var expected = Enumerable.Range(1, Certificates)
+            .Where(i => i % 10 != 0 && t0.AddMinutes(i).AddDays(365) > now && t0.AddMinutes(i).AddDays(365) < now.AddDays(30))
+            .OrderByDescending(i => i).Take(50).Select(i => i.ToString("x", System.Globalization.CultureInfo.InvariantCulture).PadLeft(32, '0').ToUpperInvariant());
+        Assert.Equal(expected, expiring.Select(c => c.Serial.ToUpperInvariant()));
+        var refusals = await store.SearchAuditAsync(new AuditQuery { KindPrefix = "est.refused", Since = auditNow.AddDays(-7), Limit = 10_000 }, default);
+        Assert.Equal(Enumerable.Range(1, Certificates).Count(i => i % 100 == 0 && t0.AddMinutes(i) >= auditNow.AddDays(-7)), refusals.Count);
+        Assert.InRange(refusals.Count, 50, 150);
+        Assert.All(refusals, r => Assert.Equal("est.refused.policy", r.Kind));
+    }
+
+    private static Task<string> PlanAsync(NpgsqlConnection connection, CertificateQuery query)
     {
         var (sql, values) = PostgresStore.BuildSearch(query);
+        return ExplainAsync(connection, sql, values);
+    }
+
+    private static async Task<string> ExplainAsync(NpgsqlConnection connection, string sql, List<NpgsqlParameter> values)
+    {
         await using var explain = new NpgsqlCommand("EXPLAIN " + sql, connection);
         values.ForEach(v => explain.Parameters.Add(v));
         var plan = new List<string>();

@@ -84,6 +84,7 @@ public sealed class SecurityStampMigrationTests(PostgresCluster cluster) : IClas
                 CREATE TABLE admin_users (username text PRIMARY KEY, password_hash text NOT NULL, failed_logins integer NOT NULL, locked_until timestamptz, created_at timestamptz NOT NULL, enabled boolean NOT NULL DEFAULT true);
                 INSERT INTO admin_users ({AdminsBefore}) VALUES ('alice', 'h', 0, NULL, now(), true), ('bob', 'h', 0, NULL, now(), true);
                 CREATE TABLE certificates (serial text PRIMARY KEY, subject text NOT NULL DEFAULT '', sans text NOT NULL DEFAULT '', label text NOT NULL DEFAULT 'default', requested_by text NOT NULL, issued_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz, issuer text NOT NULL DEFAULT '', not_after timestamptz NOT NULL DEFAULT now(), revocation_reason integer);
+                CREATE TABLE audit (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, time timestamptz NOT NULL, kind text NOT NULL, actor text NOT NULL, detail text NOT NULL);
                 CREATE TABLE api_keys (id text PRIMARY KEY, name text NOT NULL, scope text NOT NULL, secret_hash text NOT NULL, created_at timestamptz NOT NULL, created_by text NOT NULL);
                 {Lineage.Replace(", 1)", ", now())", StringComparison.Ordinal)}
                 """,

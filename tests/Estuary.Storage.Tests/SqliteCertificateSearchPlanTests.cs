@@ -122,16 +122,18 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
     {
         var plan = await PlanAsync(new CertificateQuery { Status = status, Now = Now });
 
-        Assert.Equal("SCAN certificates USING INDEX certificates_issued_label", plan[0]);
+        Assert.Equal("SCAN certificates USING INDEX certificates_issued_status", plan[0]);
         AssertNoFullSort(plan);
     }
 
     [Fact]
-    public async Task Valid_certificates_expiring_soon_are_a_range_of_the_not_after_index()
+    public async Task Valid_certificates_expiring_soon_are_chosen_from_a_range_of_the_covering_not_after_index()
     {
         var plan = await PlanAsync(new CertificateQuery { Status = "valid", ExpiresBefore = Now.AddDays(30), Now = Now });
 
-        Assert.Contains(plan, p => p.StartsWith("SEARCH certificates USING INDEX certificates_not_after (not_after>? AND not_after<?)", StringComparison.Ordinal));
+        // The newest of the window from the index alone; then only those rows, by serial.
+        Assert.Contains(plan, p => p.StartsWith("SEARCH certificates USING COVERING INDEX certificates_valid_not_after (not_after>? AND not_after<?)", StringComparison.Ordinal));
+        Assert.Contains(plan, p => p.StartsWith("SEARCH certificates USING INDEX sqlite_autoindex_certificates_1 (serial=?)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -143,7 +145,7 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
 
         var plan = await ReadPlanAsync(explain);
 
-        Assert.Contains(plan, p => p.StartsWith("SEARCH certificates USING COVERING INDEX certificates_issued_label (issued_at>?)", StringComparison.Ordinal));
+        Assert.Contains(plan, p => p.StartsWith("SEARCH certificates USING COVERING INDEX certificates_issued_status (issued_at>?)", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class SqliteStoreQueryPlanTests : IAsyncLifetime
         }
 
         var step = Assert.Single(plan);
-        Assert.Contains("SEARCH certificates USING INDEX certificates_not_after (not_after>? AND not_after<?)", step, StringComparison.Ordinal);
+        Assert.Contains("SEARCH certificates USING COVERING INDEX certificates_valid_not_after (not_after>? AND not_after<?)", step, StringComparison.Ordinal);
 
         // And the count is right: the certificates whose expiry falls in (from, until], less the revoked ones.
         var expected = 0;

@@ -22,8 +22,8 @@ public sealed partial class SqliteStore
 
     /// <summary>
     /// The query behind the <c>estuary_certificates_expiring</c> gauge, run on every /metrics scrape: a range search
-    /// of the certificates_not_after index (migration 1), so its cost follows the certificates in the window, not
-    /// the table (SqliteStoreQueryPlanTests reads the plan).
+    /// of the covering certificates_valid_not_after index (migration 14), so its cost follows the certificates in the
+    /// window, not the table, and no certificate row is read (SqliteStoreQueryPlanTests reads the plan).
     /// </summary>
     public const string CountExpiringSql = "SELECT COUNT(*) FROM certificates WHERE not_after > $from AND not_after <= $until AND revoked_at IS NULL";
 

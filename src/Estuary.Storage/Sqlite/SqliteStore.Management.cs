@@ -208,8 +208,8 @@ public sealed partial class SqliteStore : IManagementStore
     /// server never gathers (SqliteCertificateSearchPlanTests reads the plans at a million rows):
     /// text of three characters or more is looked up in the trigram index (certificate_text), and only the
     /// certificates holding it are read and sorted; otherwise the newest-first walk of an index in issued_at order
-    /// (certificates_label_issued for a label, certificates_revoked_issued for revoked ones, certificates_issued_label
-    /// else) stops at the limit. Unary + keeps not_after comparisons off the not_after index, which would read a third
+    /// (certificates_label_issued for a label, certificates_revoked_issued for revoked ones, certificates_issued_status
+    /// else, whose not_after and revoked_at decide the status without reading the row) stops at the limit. Unary + keeps not_after comparisons off the not_after index, which would read a third
     /// of the table before sorting it, except for the bounded window of "valid and expiring before" (the dashboard).
     /// </summary>
     internal static void BuildSearch(SqliteCommand command, CertificateQuery query)
@@ -273,7 +273,11 @@ public sealed partial class SqliteStore : IManagementStore
             command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         }
 
-        command.CommandText = $"SELECT {CertificateColumns} FROM {from} {where} ORDER BY issued_at DESC, serial LIMIT $limit";
+        command.CommandText = window && from == "certificates"
+            // The window's newest are chosen from certificates_valid_not_after alone (migration 14), then only they are
+            // read: sorting the window's whole rows (their DER too) had cost 143 ms at a million.
+            ? $"SELECT {CertificateColumns} FROM certificates WHERE serial IN (SELECT serial FROM certificates {where} ORDER BY issued_at DESC, serial LIMIT $limit) ORDER BY issued_at DESC, serial"
+            : $"SELECT {CertificateColumns} FROM {from} {where} ORDER BY issued_at DESC, serial LIMIT $limit";
         command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
     }
 
@@ -299,7 +303,7 @@ public sealed partial class SqliteStore : IManagementStore
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // A range of certificates_issued_label alone (migration 10): no certificate row is touched. The unary + keeps
+        // A range of certificates_issued_status alone (migrations 10, 14): no certificate row is touched. The unary + keeps
         // the planner from reading all of certificates_label_issued instead, for its label order.
         command.CommandText = CountIssuedPerLabelSql;
         command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
