@@ -171,8 +171,24 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
         }
 
         Assert.Equal(0L, await ScalarAsync($"SELECT COUNT(*) FROM certificate_text WHERE serial = '{Serial(4242)}'"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT COUNT(*) FROM certificate_text_rowid WHERE serial = '{Serial(4242)}'"));
         Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text WHERE certificate_text MATCH '\"cam-fra-0004242\"'"));
         Assert.Equal(1L, await ScalarAsync($"SELECT COUNT(*) FROM certificate_text WHERE serial = '{Serial(4241)}'"));
+    }
+
+    [Fact]
+    public async Task Every_indexed_certificate_has_its_index_row_remembered_and_deleting_thousands_reads_no_trigram_list()
+    {
+        Assert.Equal(await ScalarAsync("SELECT COUNT(*) FROM certificate_text"), await ScalarAsync("SELECT COUNT(*) FROM certificate_text_rowid"));
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text_rowid m JOIN certificate_text t ON t.rowid = m.text_rowid WHERE t.serial <> m.serial"));
+
+        // 5,000 deletions (the purge that had taken minutes per 10,000 at a million): each is a lookup by rowid.
+        var before = (long)(await ScalarAsync("SELECT COUNT(*) FROM certificate_text"))!;
+        await ExecuteAsync($"DELETE FROM certificates WHERE issued_at BETWEEN {T0.ToUnixTimeMilliseconds() + (90_001L * 60_000)} AND {T0.ToUnixTimeMilliseconds() + (95_000L * 60_000)}");
+        Assert.Equal(before - 5_000, await ScalarAsync("SELECT COUNT(*) FROM certificate_text"));
+
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM certificate_text t WHERE NOT EXISTS (SELECT 1 FROM certificates c WHERE c.serial = t.serial)"));
+        Assert.Equal(await ScalarAsync("SELECT COUNT(*) FROM certificate_text"), await ScalarAsync("SELECT COUNT(*) FROM certificate_text_rowid"));
     }
 
     [Fact]

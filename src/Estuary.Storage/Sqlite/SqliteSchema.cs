@@ -262,5 +262,23 @@ internal static class SqliteSchema
         CREATE INDEX certificates_issued_status ON certificates(issued_at, label, not_after, revoked_at);
         DROP INDEX IF EXISTS certificates_issued_label;
         """,
+
+        // 15: deleting a certificate leaves the trigram index by its row, not by a search. The delete trigger had found
+        //     the row with an FTS5 phrase query of the 32-character serial: thirty trigrams of random hex, each shared
+        //     by thousands of serials, so deleting 100,000 of a million had not finished in 12 minutes (a purge of
+        //     expired certificates, docs/OPERATIONS.md). certificate_text_rowid remembers each serial's row in
+        //     certificate_text (FTS5 keeps its rowids through VACUUM); the writer fills it with the index
+        //     (SqliteStore.TextIndex). Still plain SQL in the trigger, so a purge from the sqlite3 shell keeps the index
+        //     right too.
+        """
+        CREATE TABLE certificate_text_rowid (serial TEXT PRIMARY KEY, text_rowid INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT OR REPLACE INTO certificate_text_rowid (serial, text_rowid) SELECT serial, rowid FROM certificate_text;
+        DROP TRIGGER certificates_text_delete;
+        CREATE TRIGGER certificates_text_delete AFTER DELETE ON certificates BEGIN
+            DELETE FROM certificate_text_pending WHERE serial = old.serial;
+            DELETE FROM certificate_text WHERE rowid = (SELECT text_rowid FROM certificate_text_rowid WHERE serial = old.serial);
+            DELETE FROM certificate_text_rowid WHERE serial = old.serial;
+        END;
+        """,
     ];
 }

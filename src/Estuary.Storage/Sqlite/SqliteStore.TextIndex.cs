@@ -57,6 +57,12 @@ public sealed partial class SqliteStore
     /// <summary>The lowest serials of the queue (its primary key order), the same rows for both statements of the transaction.</summary>
     private static int MovePendingText(SqliteConnection connection, SqliteTransaction transaction, int limit)
     {
+        // The new index rows are those above the highest rowid now (FTS5 numbers a new row max + 1); their serials and
+        // rowids go into certificate_text_rowid, which the delete trigger reads (migration 15).
+        using var last = connection.CreateCommand();
+        last.Transaction = transaction;
+        last.CommandText = "SELECT rowid FROM certificate_text ORDER BY rowid DESC LIMIT 1";
+        var before = last.ExecuteScalar() is long rowid ? rowid : 0L;
         using var move = connection.CreateCommand();
         move.Transaction = transaction;
         move.CommandText = """
@@ -64,10 +70,12 @@ public sealed partial class SqliteStore
                 SELECT c.serial, c.subject, c.sans
                 FROM (SELECT serial FROM certificate_text_pending ORDER BY serial LIMIT $limit) AS p
                 JOIN certificates AS c ON c.serial = p.serial;
+            INSERT OR REPLACE INTO certificate_text_rowid (serial, text_rowid) SELECT serial, rowid FROM certificate_text WHERE rowid > $before;
             DELETE FROM certificate_text_pending WHERE serial IN (SELECT serial FROM certificate_text_pending ORDER BY serial LIMIT $limit);
             SELECT changes();
             """;
         move.Parameters.AddWithValue("$limit", limit);
+        move.Parameters.AddWithValue("$before", before);
         return Convert.ToInt32(move.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
