@@ -140,7 +140,7 @@ public sealed class SqliteCertificateSearchPlanTests(SqliteCertificateSearchPlan
     public async Task Issuance_per_label_is_counted_from_the_issued_at_and_label_index_alone()
     {
         await using var explain = _connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.CountIssuedPerLabelSql;
+        explain.CommandText = "EXPLAIN QUERY PLAN " + SqliteStore.CountIssuedSql;
         explain.Parameters.AddWithValue("$since", T0.AddDays(30).ToUnixTimeMilliseconds());
 
         var plan = await ReadPlanAsync(explain);

@@ -100,11 +100,11 @@ public interface IManagementStore
 
     Task<IReadOnlyList<CertificateRecord>> SearchCertificatesAsync(CertificateQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Certificates issued per UTC day since <paramref name="since"/> (days without any are absent).</summary>
-    Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken);
-
-    /// <summary>Certificates issued per CA label since <paramref name="since"/> ("" is the default label; labels without any are absent).</summary>
-    Task<IReadOnlyDictionary<string, int>> CountIssuedPerLabelAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>
+    /// Certificates issued since <paramref name="since"/> per UTC day and CA label ("" is the default label; pairs without
+    /// any are absent): the dashboard's two charts from one read of the (issued_at, label) index.
+    /// </summary>
+    Task<IReadOnlyList<IssuedCount>> CountIssuedAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>How many certificates were issued on any of these labels.</summary>
     Task<long> CountCertificatesForLabelsAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken);

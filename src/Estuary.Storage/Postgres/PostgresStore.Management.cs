@@ -333,35 +333,19 @@ public sealed partial class PostgresStore : IManagementStore
         return ($"SELECT {CertificateColumns} FROM certificates {where} ORDER BY issued_at DESC, serial LIMIT {limit}", values);
     }
 
-    public Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<IssuedCount>> CountIssuedAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT (issued_at AT TIME ZONE 'UTC')::date AS day, COUNT(*) FROM certificates WHERE issued_at >= $1 GROUP BY day",
+            "SELECT (issued_at AT TIME ZONE 'UTC')::date AS day, label, COUNT(*) FROM certificates WHERE issued_at >= $1 GROUP BY day, label",
             p => p.Add(Time(since)),
             async (r, ct) =>
             {
-                var map = new Dictionary<DateOnly, int>();
+                var list = new List<IssuedCount>();
                 while (await r.ReadAsync(ct))
                 {
-                    map[r.GetFieldValue<DateOnly>(0)] = (int)r.GetInt64(1);
+                    list.Add(new IssuedCount(r.GetFieldValue<DateOnly>(0), r.GetString(1), (int)r.GetInt64(2)));
                 }
 
-                return (IReadOnlyDictionary<DateOnly, int>)map;
-            },
-            cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, int>> CountIssuedPerLabelAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
-        QueryAsync(
-            "SELECT label, COUNT(*) FROM certificates WHERE issued_at >= $1 GROUP BY label",
-            p => p.Add(Time(since)),
-            async (r, ct) =>
-            {
-                var map = new Dictionary<string, int>(StringComparer.Ordinal);
-                while (await r.ReadAsync(ct))
-                {
-                    map[r.GetString(0)] = (int)r.GetInt64(1);
-                }
-
-                return (IReadOnlyDictionary<string, int>)map;
+                return (IReadOnlyList<IssuedCount>)list;
             },
             cancellationToken);
 

@@ -281,40 +281,24 @@ public sealed partial class SqliteStore : IManagementStore
         command.Parameters.AddWithValue("$limit", Math.Clamp(query.Limit, 1, 10_000));
     }
 
-    public async Task<IReadOnlyDictionary<DateOnly, int>> CountIssuedPerDayAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT issued_at / 86400000, COUNT(*) FROM certificates WHERE issued_at >= $since GROUP BY issued_at / 86400000";
-        command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var map = new Dictionary<DateOnly, int>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            map[DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(reader.GetInt64(0)))] = reader.GetInt32(1);
-        }
+    internal const string CountIssuedSql = "SELECT issued_at / 86400000, label, COUNT(*) FROM certificates WHERE issued_at >= $since GROUP BY issued_at / 86400000, +label";
 
-        return map;
-    }
-
-    internal const string CountIssuedPerLabelSql = "SELECT label, COUNT(*) FROM certificates WHERE issued_at >= $since GROUP BY +label";
-
-    public async Task<IReadOnlyDictionary<string, int>> CountIssuedPerLabelAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IssuedCount>> CountIssuedAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         // A range of certificates_issued_status alone (migrations 10, 14): no certificate row is touched. The unary + keeps
         // the planner from reading all of certificates_label_issued instead, for its label order.
-        command.CommandText = CountIssuedPerLabelSql;
+        command.CommandText = CountIssuedSql;
         command.Parameters.AddWithValue("$since", since.ToUnixTimeMilliseconds());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var map = new Dictionary<string, int>(StringComparer.Ordinal);
+        var list = new List<IssuedCount>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            map[reader.GetString(0)] = reader.GetInt32(1);
+            list.Add(new IssuedCount(DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(reader.GetInt64(0))), reader.GetString(1), reader.GetInt32(2)));
         }
 
-        return map;
+        return list;
     }
 
     public async Task<long> CountCertificatesForLabelsAsync(IReadOnlyCollection<string> labels, CancellationToken cancellationToken)
