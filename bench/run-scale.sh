@@ -11,7 +11,7 @@
 # SEED_ONLY=1 seeds and keeps the folder without measuring anything (seed while the machine is busy, measure later
 # with REUSE when it is quiet). The SQLite file-maintenance step deletes from the seeded database: reuse it once, or
 # skip that step with MAINTENANCE=0.
-# Needs wrk, curl, python3, sqlite3 and, for postgres, the Debian postgresql package.
+# Needs wrk, curl, openssl, python3, sqlite3 and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
 COUNT=${COUNT:-1000000}
@@ -21,7 +21,7 @@ CONCURRENCY=${CONCURRENCY:-32}
 WARMUP=${WARMUP:-10}
 SAMPLES=${SAMPLES:-20}
 case "$STORE" in sqlite | postgres) ;; *) echo "usage: $0 [sqlite|postgres]" >&2; exit 2 ;; esac
-for tool in wrk curl python3 sqlite3; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y $tool" >&2; exit 2; }; done
+for tool in wrk curl openssl python3 sqlite3; do command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y $tool" >&2; exit 2; }; done
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/estuary-scale.XXXXXX)
 chmod 755 "$work"
@@ -208,6 +208,14 @@ measure() {
   result[$phase,crl_rate]=$rate
   curl -s -o "$work/crl2" "$http/crl/issuing.crl"
   result[$phase,crl_same]=$(cmp -s "$work/crl1" "$work/crl2" && echo identical || echo changed)
+  # One partition of 16 (Estuary:Revocation:CrlPartitions; served for any power-of-two count, whatever the setting).
+  keyid=$(openssl x509 -in "$work/data/issuing-ca.pem" -noout -ext subjectKeyIdentifier | tail -1 | tr -d ' :')
+  part="$http/crl/$keyid/p16-5.crl"
+  curl -s -o "$work/part" "$part"
+  result[$phase,part_bytes]=$(wc -c <"$work/part")
+  result[$phase,part_entries]=$(openssl crl -inform DER -in "$work/part" -noout -text | grep -c 'Serial Number' || true)
+  read -r rate p99 <<<"$(wrk_rate "$part")"
+  result[$phase,part_rate]=$rate
 
   echo "[$phase] OCSP" >&2
   read -r rate p99 <<<"$(wrk_rate -s "$root/bench/wrk-paths.lua" "$http" -- "$samples/ocsp-good.txt")"
@@ -235,6 +243,18 @@ measure() {
   result[$phase,rss_end_mb]=$(rss_mb)
   result[$phase,db_bytes]=$(database_bytes)
   result[$phase,wal_bytes]=$(wal_bytes)
+
+  # OCSP again without the pre-produced answers (every request looked up and signed): a restart with the cache off.
+  echo "[$phase] OCSP without the response cache" >&2
+  stop_server
+  export Estuary__Revocation__OcspCacheEntries=0
+  start_server "$phase-nocache"
+  unset Estuary__Revocation__OcspCacheEntries
+  wrk -t2 -c"$CONCURRENCY" -d"${WARMUP}s" -s "$root/bench/wrk-paths.lua" "$http" -- "$samples/ocsp-good.txt" >/dev/null 2>&1
+  read -r rate p99 <<<"$(wrk_rate -s "$root/bench/wrk-paths.lua" "$http" -- "$samples/ocsp-good.txt")"
+  result[$phase,ocsp_good_nocache]="$rate/s p99 $p99"
+  read -r rate p99 <<<"$(wrk_rate -s "$root/bench/wrk-paths.lua" "$http" -- "$samples/ocsp-revoked.txt")"
+  result[$phase,ocsp_revoked_nocache]="$rate/s p99 $p99"
 }
 
 # ---- EMPTY ----
@@ -325,8 +345,13 @@ row "CRL re-sign ms (median of 3; samples)" crl_sign_ms "< 1000"
 printf '| %s | %s | %s | %s |\n' "CRL re-sign samples" "${result[empty,crl_sign_samples]:-}" "${result[seeded,crl_sign_samples]:-}" ""
 row "CRL fetches/s (HTTP keep-alive)" crl_rate ">= 2000"
 row "CRL two fetches" crl_same "identical (cached copy)"
-row "OCSP good (GET, keep-alive)" ocsp_good ">= 5000/s"
-row "OCSP revoked (GET, keep-alive)" ocsp_revoked ">= 5000/s"
+row "partition CRL (1 of 16) entries" part_entries ""
+row "partition CRL (1 of 16) bytes" part_bytes ""
+row "partition CRL fetches/s (HTTP keep-alive)" part_rate ">= 2000"
+row "OCSP good (GET, keep-alive; 1,000 serials, cached answers)" ocsp_good ">= 5000/s"
+row "OCSP revoked (GET, keep-alive; 1,000 serials, cached answers)" ocsp_revoked ">= 5000/s"
+row "OCSP good, response cache off" ocsp_good_nocache ">= 5000/s"
+row "OCSP revoked, response cache off" ocsp_revoked_nocache ">= 5000/s"
 row "API search: subject prefix (~10 hits) p50/p95 ms" api_prefix "p95 < 100"
 row "API search: subject prefix (~2,500 hits)" api_prefix_broad "p95 < 100"
 row "API search: serial as text" api_serial_search "p95 < 100"
