@@ -10,7 +10,7 @@
 # EMPTY phase then uses a new data folder and, for postgres, a new database estuary_empty in that cluster).
 # SEED_ONLY=1 seeds and keeps the folder without measuring anything (seed while the machine is busy, measure later
 # with REUSE when it is quiet). The SQLite file-maintenance step deletes from the seeded database: reuse it once, or
-# skip that step with MAINTENANCE=0.
+# skip that step with MAINTENANCE=0. PERF=1 [PERF_OUT=DIR] profiles the first keep-alive run of each phase.
 # Needs wrk, curl, openssl, python3, sqlite3 and, for postgres, the Debian postgresql package.
 set -euo pipefail
 STORE=${1:-sqlite}
@@ -53,6 +53,9 @@ LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.L
 SEED=(dotnet "$root/bench/Estuary.Bench.Seed/bin/Release/net10.0/Estuary.Bench.Seed.dll")
 
 export Logging__LogLevel__Default=Warning DOTNET_gcServer=0
+# PERF=1: perf samples the server during the first keep-alive run of each phase (by shared object and function, printed
+# at the end; PERF_OUT=DIR keeps them); JIT frames are named through the perf map (W^X off so that perf can read them).
+[ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 # The abuse limits (200 requests/s per address by default) would cap a single-host load generator.
 export Estuary__RateLimits__PerAddressPerSecond=0 Estuary__RateLimits__PerAccountPerSecond=0
 # CRL and OCSP over plain HTTP, where relying parties fetch them (RFC 5280 §4.2.1.13, RFC 5019); the CRL recheck every
@@ -181,9 +184,23 @@ measure() {
   : >"$work/keepalive.$phase"
   : >"$work/handshake.$phase"
   for run in $(seq 1 "$RUNS"); do
+    perf_pid=""
+    if [ "${PERF:-0}" = 1 ] && [ "$run" = 1 ]; then
+      perf record -F 499 -g -p "$server_pid" -o "$work/keepalive.$phase.perf" -- sleep "$((DURATION - 1))" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
     before=$(cpu)
     out=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" --latency -s "$root/bench/wrk-enroll.lua" "$url/simpleenroll" -- "$work/csrs.txt" "$basic" 2 2>&1)
     after=$(cpu)
+    if [ -n "$perf_pid" ]; then
+      wait "$perf_pid" || true
+      { echo "[$phase] keep-alive server CPU by shared object (perf, run 1)"
+        perf report -i "$work/keepalive.$phase.perf" --no-children --sort dso -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -12
+        echo "[$phase] by function (top ${PERF_TOP:-40})"
+        perf report -i "$work/keepalive.$phase.perf" --no-children --sort dso,sym -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -"${PERF_TOP:-40}" | cut -c1-160
+      } >"$work/perf.$phase.txt" || true
+      if [ -n "${PERF_OUT:-}" ]; then mkdir -p "$PERF_OUT"; cp "$work/keepalive.$phase.perf" "$PERF_OUT/"; cp "/tmp/perf-$server_pid.map" "$PERF_OUT/" 2>/dev/null || true; fi
+    fi
     requests=$(echo "$out" | awk '/requests in/ { print $1 }')
     rate=$(echo "$out" | awk '/Requests\/sec/ { printf "%.0f", $2 }')
     line="rate=$rate cpu_ms=$(awk -v a="$after" -v b="$before" -v n="$requests" 'BEGIN { printf "%.3f", (a - b) * 10 / n }') failed=$(echo "$out" | awk '/Non-2xx/ { print $5 }')"
@@ -374,6 +391,7 @@ row "SQLite WAL bytes after the measurements" wal_bytes ""
 empty_bytes=${result[empty,db_bytes]}
 seeded_bytes=${result[seeded,db_bytes]}
 echo "| database bytes per certificate | | $(( (seeded_bytes - empty_bytes) / COUNT )) | |"
+for phase in empty seeded; do [ -f "$work/perf.$phase.txt" ] && { echo; cat "$work/perf.$phase.txt"; }; done
 if [ "$STORE" = sqlite ] && [ "${MAINTENANCE:-1}" = 1 ]; then
   echo
   echo "SQLite file: ${result[sqlite,before]} bytes; after deleting $((COUNT / 10)) long-expired certificates (and as many old audit rows) in ${result[sqlite,delete_s]} s: ${result[sqlite,after_delete]} bytes (${result[sqlite,freelist]} free pages); after VACUUM (${result[sqlite,vacuum_s]} s): ${result[sqlite,after_vacuum]} bytes"
