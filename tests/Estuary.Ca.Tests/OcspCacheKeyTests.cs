@@ -24,7 +24,9 @@ public sealed class OcspCacheKeyTests
         Assert.Equal(a, b);
         Assert.Equal(a.GetHashCode(), b!.GetHashCode());
         Assert.NotEqual(a, OcspCacheKey.TryRead(Request(Id(0x1235))));
-        Assert.NotEqual(a, OcspCacheKey.TryRead(Request(new CertificateID(CertificateID.DigestSha256, Issuer, BigInteger.ValueOf(0x1234)))));
+        var sha256 = OcspCacheKey.TryRead(Sha256Request(0x12, 0x34));
+        Assert.NotNull(sha256);
+        Assert.NotEqual(a, sha256);
     }
 
     [Fact]
@@ -63,9 +65,33 @@ public sealed class OcspCacheKeyTests
 
     [Fact]
     public void A_request_with_trailing_bytes_has_no_key() =>
-        Assert.Null(OcspCacheKey.TryRead([.. Request(Id(0x1234)), 0x00]));
+        Assert.Null(OcspCacheKey.TryRead((byte[])[.. Request(Id(0x1234)), 0x00]));
 
     private static CertificateID Id(long serial) => new(CertificateID.DigestSha1, Issuer, BigInteger.ValueOf(serial));
+
+    /// <summary>The same serial with SHA-256 CertID hashes (RFC 6960 §4.1.1), written by hand: another CertID.</summary>
+    private static byte[] Sha256Request(params byte[] serial)
+    {
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence())
+            {
+                writer.WriteObjectIdentifier("2.16.840.1.101.3.4.2.1");
+                writer.WriteNull();
+            }
+
+            writer.WriteOctetString(System.Security.Cryptography.SHA256.HashData(Issuer.SubjectDN.GetEncoded()));
+            writer.WriteOctetString(System.Security.Cryptography.SHA256.HashData(Issuer.CertificateStructure.SubjectPublicKeyInfo.PublicKey.GetOctets()));
+            writer.WriteInteger(serial);
+        }
+
+        return writer.Encode();
+    }
 
     private static byte[] Request(CertificateID id)
     {
