@@ -177,6 +177,28 @@ public sealed class OcspCacheTests
     }
 
     [Fact]
+    public async Task A_new_responder_certificate_makes_the_kept_answers_anew()
+    {
+        // A responder certificate of 6 s (with its 5 minutes of backdating) is due at once: each renewal call issues one.
+        await using var started = await StartAsync(("Estuary:Revocation:OcspSignerValidity", "00:00:06"));
+        var server = started.Server;
+        using var files = new PkiFiles();
+        var (certificate, _) = await EnrollAsync(server, files, "CN=cache-signer");
+        var request = Request(server, certificate);
+        using var client = server.CreateClient();
+        var ocsp = server.GetRequiredService<OcspService>();
+        var first = await GetBytesAsync(client, server, request);
+        Assert.Equal(first, await GetBytesAsync(client, server, request));
+
+        ocsp.RenewSignerIfDue();
+
+        var renewed = await GetBytesAsync(client, server, request);
+        Assert.NotEqual(first, renewed);
+        Assert.Equal(ocsp.Signer.Certificate.RawData, Basic(renewed).GetCerts()[0].GetEncoded());
+        Assert.NotEqual(Basic(first).GetCerts()[0].GetEncoded(), Basic(renewed).GetCerts()[0].GetEncoded());
+    }
+
+    [Fact]
     public async Task A_pre_produced_answer_older_than_a_quarter_of_OcspValidity_is_produced_anew()
     {
         // OcspValidity 8 s: a pre-produced answer is served for 2 s.
