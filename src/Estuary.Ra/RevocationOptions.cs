@@ -19,7 +19,7 @@ public sealed class RevocationOptions
     public TimeSpan OcspSignerValidity { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>
-    /// Pre-produced OCSP responses kept in memory (RFC 5019 §2.2.1), one per certificate asked about (about 2 KB each);
+    /// Pre-produced OCSP responses kept in memory (RFC 5019 §2.2.1), one per certificate asked about (about 1.7 KB each);
     /// 0 turns the cache off.
     /// </summary>
     public int OcspCacheEntries { get; set; } = 10_000;
