@@ -17,4 +17,10 @@ public sealed class RevocationOptions
 
     /// <summary>Lifetime of the delegated OCSP signing certificate; it is reissued when a third of it remains.</summary>
     public TimeSpan OcspSignerValidity { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Pre-produced OCSP responses kept in memory (RFC 5019 §2.2.1), one per certificate asked about (about 1.7 KB each);
+    /// 0 turns the cache off.
+    /// </summary>
+    public int OcspCacheEntries { get; set; } = 10_000;
 }

@@ -75,10 +75,21 @@ public static class OcspEndpoints
         response.ContentLength = answer.Der.Length;
         if (cacheable && answer.CacheUntil is { } until)
         {
-            // RFC 5019 §6.2: a nonce-less GET answer may be cached until its nextUpdate.
+            // RFC 5019 §6.2: a nonce-less GET answer may be cached until its nextUpdate (max-age, Expires); Last-Modified
+            // is its thisUpdate and the ETag the hex SHA-1 of the OCSPResponse. A pre-produced answer keeps its
+            // thisUpdate, so max-age counts down from the same nextUpdate. Kestrel adds Date.
             var seconds = Math.Max(0, (int)(until - DateTimeOffset.UtcNow).TotalSeconds);
             response.Headers.CacheControl = $"public, max-age={seconds.ToString(CultureInfo.InvariantCulture)}, no-transform, must-revalidate";
             response.Headers.Expires = until.ToString("R", CultureInfo.InvariantCulture);
+            if (answer.ThisUpdate is { } thisUpdate)
+            {
+                response.Headers.LastModified = thisUpdate.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            if (answer.ETag is { } etag)
+            {
+                response.Headers.ETag = etag;
+            }
         }
         else
         {

@@ -12,6 +12,12 @@ public interface IEstuaryStore : IAsyncDisposable
 
     Task<CertificateRecord?> FindCertificateAsync(string serial, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The issuer and revocation of the certificate with <paramref name="serial"/> (any case), or null when none was
+    /// recorded: one primary-key probe that leaves the DER and the other columns unread (the OCSP miss path).
+    /// </summary>
+    Task<CertificateRevocationStatus?> FindRevocationStatusAsync(string serial, CancellationToken cancellationToken);
+
     /// <summary>The newest certificates first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<CertificateRecord>> ListCertificatesAsync(int limit, CancellationToken cancellationToken);
 
