@@ -104,7 +104,6 @@ public static class EstuaryServer
         builder.Services.AddSingleton<RevocationGeneration>();
         builder.Services.AddSingleton<CrlPublisher>();
         builder.Services.AddSingleton<RevocationService>();
-        builder.Services.AddSingleton<RevocationGeneration>();
         builder.Services.AddSingleton<OcspService>();
         builder.Services.AddSingleton<RevocationUrls>();
         builder.Services.AddHostedService<RevocationRefreshService>();
