@@ -32,8 +32,26 @@ pgport=$((port + 3))
 server_pid=""
 pgdir=$work/pg
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# A load run also proves the server survived it: stop_server PHASE records whether it was still running and its exit
+# status on SIGTERM (0 expected); a server that died or exits otherwise keeps the folder with its log and crash dump.
 stop_server() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; fi
+  local status=0
+  if [ -n "$server_pid" ]; then
+    if kill -0 "$server_pid" 2>/dev/null; then
+      kill -TERM "$server_pid" 2>/dev/null || true
+      wait "$server_pid" || status=$?
+      [ -n "${1:-}" ] && result[$1,exit]="alive; exit $status on SIGTERM"
+    else
+      wait "$server_pid" || status=$?
+      [ -n "${1:-}" ] && result[$1,exit]="GONE before the stop (exit $status)"
+      echo "server: GONE during ${1:-a phase} (exit status $status)" >&2
+      tail -20 "$work/server.log" >&2
+      dmesg 2>/dev/null | grep -i -E "out of memory|killed process" | tail -3 >&2 || true
+      status=1
+    fi
+    if [ "$status" != 0 ]; then KEEP=1; fi
+    server_pid=""
+  fi
 }
 cleanup() {
   stop_server
@@ -53,6 +71,11 @@ LOAD=(dotnet "$root/bench/Estuary.Bench.Load/bin/Release/net10.0/Estuary.Bench.L
 SEED=(dotnet "$root/bench/Estuary.Bench.Seed/bin/Release/net10.0/Estuary.Bench.Seed.dll")
 
 export Logging__LogLevel__Default=Warning DOTNET_gcServer=0
+# The OpenSSL configuration the packaged unit sets (docs/DEPLOYMENT.md), as bench/run-load.sh uses it.
+export OPENSSL_CONF="$root/src/Estuary.Server/openssl-aead.cnf"
+# A crash leaves a dump (createdump, full heap) and a JSON crash report beside the log instead of vanishing.
+ulimit -c unlimited 2>/dev/null || true
+export DOTNET_DbgEnableMiniDump=1 DOTNET_DbgMiniDumpType=2 DOTNET_DbgMiniDumpName="$work/estuary-%p.dmp" DOTNET_EnableCrashReport=1
 # PERF=1: perf samples the server during the first keep-alive run of each phase (by shared object and function, printed
 # at the end; PERF_OUT=DIR keeps them); JIT frames are named through the perf map (W^X off so that perf can read them).
 [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
@@ -263,7 +286,7 @@ measure() {
 
   # OCSP again without the pre-produced answers (every request looked up and signed): a restart with the cache off.
   echo "[$phase] OCSP without the response cache" >&2
-  stop_server
+  stop_server "$phase"
   export Estuary__Revocation__OcspCacheEntries=0
   start_server "$phase-nocache"
   unset Estuary__Revocation__OcspCacheEntries
@@ -272,6 +295,7 @@ measure() {
   result[$phase,ocsp_good_nocache]="$rate/s p99 $p99"
   read -r rate p99 <<<"$(wrk_rate -s "$root/bench/wrk-paths.lua" "$http" -- "$samples/ocsp-revoked.txt")"
   result[$phase,ocsp_revoked_nocache]="$rate/s p99 $p99"
+  stop_server "$phase,nocache"
 }
 
 # ---- EMPTY ----
@@ -288,7 +312,6 @@ stop_server
 if [ "${SEED_ONLY:-0}" != 1 ]; then
   start_server empty
   measure empty "$work/samples-empty"
-  stop_server
 fi
 
 # ---- SEED ----
@@ -327,7 +350,6 @@ fi
 # ---- SEEDED ----
 start_server seeded
 measure seeded "$work/samples"
-stop_server
 
 # ---- SQLite file maintenance: delete a tenth of the certificates (long expired), then VACUUM ----
 if [ "$STORE" = sqlite ] && [ "${MAINTENANCE:-1}" = 1 ]; then
@@ -383,6 +405,8 @@ row "console dashboard" console_dashboard "p95 < 100"
 row "console search: subject prefix" console_search "p95 < 100"
 row "console search: label + revoked" console_label "p95 < 100"
 row "/metrics scrape" metrics "p95 < 50"
+row "server after the measurements (cache on)" exit "alive; exit 0 on SIGTERM"
+row "server after the OCSP runs (cache off)" nocache,exit "alive; exit 0 on SIGTERM"
 row "start-up to first 200, s" startup_s ""
 row "RSS after start, MB" rss_start_mb ""
 row "RSS after the measurements, MB" rss_end_mb ""
@@ -391,8 +415,13 @@ row "SQLite WAL bytes after the measurements" wal_bytes ""
 empty_bytes=${result[empty,db_bytes]}
 seeded_bytes=${result[seeded,db_bytes]}
 echo "| database bytes per certificate | | $(( (seeded_bytes - empty_bytes) / COUNT )) | |"
+survived=1
+for key in empty,exit empty,nocache,exit seeded,exit seeded,nocache,exit; do
+  [ "${result[$key]:-}" = "alive; exit 0 on SIGTERM" ] || survived=0
+done
 for phase in empty seeded; do [ -f "$work/perf.$phase.txt" ] && { echo; cat "$work/perf.$phase.txt"; }; done
 if [ "$STORE" = sqlite ] && [ "${MAINTENANCE:-1}" = 1 ]; then
   echo
   echo "SQLite file: ${result[sqlite,before]} bytes; after deleting $((COUNT / 10)) long-expired certificates (and as many old audit rows) in ${result[sqlite,delete_s]} s: ${result[sqlite,after_delete]} bytes (${result[sqlite,freelist]} free pages); after VACUUM (${result[sqlite,vacuum_s]} s): ${result[sqlite,after_vacuum]} bytes"
 fi
+[ "$survived" = 1 ] || { echo "server: did not survive every phase cleanly (see the table; folder kept: $work)" >&2; KEEP=1; exit 1; }
