@@ -19,4 +19,8 @@ root.Subcommands.Add(DecryptKeysCommand.Create());
 root.Subcommands.Add(BackupCommand.Create());
 root.Subcommands.Add(RestoreCommand.Create());
 root.Subcommands.Add(CompletionCommand.Create());
-return await UsageErrors.InvokeAsync(root, args);
+// On SIGTERM or Ctrl+C System.CommandLine cancels the verb's token and, by default, ends the process with 143/130 after
+// 2 s. `serve` then stops the host, which lets requests in flight finish for up to its shutdown timeout (30 s): the wait
+// must be longer than that, or a stop under load cuts enrollments off mid-request (systemd waits 90 s by default).
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(45) };
+return await UsageErrors.InvokeAsync(root, args, invocation);

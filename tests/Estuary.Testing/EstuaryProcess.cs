@@ -119,6 +119,25 @@ public sealed class EstuaryProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as `systemctl stop` sends; the process's exit code once it has ended.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("not started");
+        var kill = await Processes.RunAsync("kill", $"-TERM {process.Id}");
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException("kill -TERM failed: " + kill.Output);
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return process.ExitCode;
+    }
+
+    /// <summary>Ends once the process has exited (after <see cref="TerminateAsync"/> or on its own).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        (_process ?? throw new InvalidOperationException("not started")).WaitForExitAsync(cancellationToken);
+
     /// <summary>SIGKILL: no shutdown hooks run, as in a power cut of the process.</summary>
     public async Task KillAsync()
     {
