@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The abuse limits shared by two real `estuary serve` nodes on one PostgreSQL database (docs/DEPLOYMENT.md, "What the
 # nodes share: abuse limits"; docs/BENCHMARKS.md, "Shared limits"), as an operator runs them:
-#   bench/two-nodes.sh                 (about 3 minutes with the defaults)
+#   bench/two-nodes.sh                 (about 4 minutes with the defaults)
 # A throwaway cluster on loopback (as run-load.sh), node A started first on a new data folder (it creates the CA files,
 # the initial credentials and the schema), then node B on a copy of that folder (DEPLOYMENT.md: "distribute the folder
 # read-only"; the script makes B's copy read-only and reports whether B wrote to it), both on the same database,
 # each on its own ports. Both nodes are restarted for each measurement (the limits are configuration); the shared
 # tables rate_buckets and login_failures are emptied before each, so every bucket starts full.
 #   1 account   Estuary:RateLimits:PerAccountPerSecond=RATE, PerAddressPerSecond=0: wrk keep-alive enrollments against
-#               BOTH nodes at once, all as the initial `est` account, for LIMIT_SECONDS (after WARMUP s). Counts
-#               2xx (issued) and 429 per node; the allowed total against one shared bucket (a full bucket holds 2 × RATE,
-#               refilled at RATE: at most 2 × RATE + RATE × t in t seconds, src/Estuary.Server/EstRateLimiting.cs and
-#               the GCRA in estuary_take_tokens) and against the twice that which one bucket per node would allow.
-#               The certificates counted in the database must equal the 2xx.
+#               BOTH nodes at once (bench/wrk-status.lua: answers counted per status), all as the initial `est`
+#               account, for LIMIT_SECONDS (after WARMUP s). Counts 2xx and 429 per node, and the certificates the
+#               database recorded (a request queued when wrk stopped is still issued: the larger count is "allowed");
+#               that total against one shared bucket (a full bucket holds 2 × RATE, refilled at RATE: at most
+#               2 × RATE + RATE × t in t seconds, t up to the last issuance; src/Estuary.Server/EstRateLimiting.cs and
+#               the GCRA in estuary_take_tokens) and against twice that, which one bucket per node would allow. A node
+#               whose limit check took > 2 s falls back to its own buckets (event 2101): counted and flagged.
 #   2 address   the same with PerAddressPerSecond=RATE, PerAccountPerSecond=0 (wrk's connections all come from 127.0.0.1).
 #   3 lockout   MaxFailedLogins=MAX_FAILED_LOGINS, LockoutSeconds=LOCKOUT_SECONDS, rate limits off: wrong passwords for
 #               `est` alternating between the nodes with curl; after MAX_FAILED_LOGINS failures in total (not per node)
@@ -26,7 +28,8 @@
 # Environment: MEASUREMENTS ("account address lockout cost"), RATE (50), LIMIT_SECONDS (10), MAX_FAILED_LOGINS (5),
 # LOCKOUT_SECONDS (5), COST_MODES ("off rates all"), COST_LIMIT (100000), RUNS (3), DURATION (5), WARMUP (10),
 # CONCURRENCY connections per node (32), NOBUILD=1 skips the Release build, KEEP=1 keeps the work folder.
-# Each node must be alive after every load and exit 0 on SIGTERM at the end of each measurement; otherwise the work
+# Each node must be alive after every load and, once no request is left in it, exit 0 on SIGTERM at the end of each
+# measurement (`estuary serve` exits 143 when its shutdown takes over 2 s, System.CommandLine's default); otherwise the work
 # folder (node logs per measurement, crash dumps, PostgreSQL's log) is kept and the script exits 1.
 # Prints progress, the lockout sequence and every run, then one markdown table. Needs wrk, curl, python3 and the
 # Debian postgresql package.
