@@ -36,7 +36,7 @@ var plan = new SeedPlan(count, options.GetInt("revoked", count / 10), DateTimeOf
 using var material = CaDirectory.LoadOrCreate(dataDir, new CaOptions(), TimeProvider.System);
 var ca = material.Issuing;
 var baseUrl = new Uri(options.Get("public-url", "https://127.0.0.1:8443/").TrimEnd('/') + "/");
-ca.DistributionExtensionsFor = keyId => DistributionExtensions.Create(new Uri(baseUrl, $"crl/{keyId}.crl"), new Uri(baseUrl, "ocsp"));
+ca.DistributionPointsFor = (keyId, _) => DistributionExtensions.Create(new Uri(baseUrl, $"crl/{keyId}.crl"), new Uri(baseUrl, "ocsp"));
 var certificates = new SeedCertificates(ca, plan, keyPool: 1000);
 
 await using ISeedWriter writer = options.Has("postgres")

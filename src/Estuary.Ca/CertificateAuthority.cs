@@ -14,7 +14,7 @@ public sealed class CertificateAuthority : IDisposable
     private readonly Lock _renewal = new();
     private volatile Generation _generation;
     private volatile IReadOnlyList<CertificateAuthority> _previous = [];
-    private Func<string, IReadOnlyList<CertificateExtension>>? _distributionFor;
+    private Func<string, byte[], IReadOnlyList<CertificateExtension>>? _distributionFor;
 
     public CertificateAuthority(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chainToRoot, CaSigningKey key)
     {
@@ -37,28 +37,20 @@ public sealed class CertificateAuthority : IDisposable
     public CaSigningKey SigningKey => _generation.Key;
 
     /// <summary>
-    /// Added to every certificate this CA issues: where to find its CRL and OCSP responder
-    /// (RFC 5280 §4.2.1.13, §4.2.2.1). Set once by the host when its public URL is known.
+    /// The distribution extensions of one certificate, given its issuing CA's key identifier (hex) and its serial:
+    /// set once by the host when its public URL is known, so that each issuing CA, the current one and any renewed
+    /// later, names its own CRL (RFC 5280 §4.2.1.13), and, with partitioned CRLs, the partition the serial falls in
+    /// (RFC 5280 §5.2.5; <see cref="CrlPartition"/>). The serial is drawn before the extensions are built for that.
     /// </summary>
-    public IReadOnlyList<CertificateExtension> DistributionExtensions
+    public Func<string, byte[], IReadOnlyList<CertificateExtension>>? DistributionPointsFor
     {
-        get => _generation.DistributionExtensions;
-        set => _generation.DistributionExtensions = value;
-    }
-
-    /// <summary>
-    /// The distribution extensions for the CA with a given key identifier (hex): set by the host so that each
-    /// issuing CA, the current one and any renewed later, names its own CRL (RFC 5280 §4.2.1.13).
-    /// </summary>
-    public Func<string, IReadOnlyList<CertificateExtension>>? DistributionExtensionsFor
-    {
-        get => _distributionFor;
+        get => _generation.DistributionPointsFor;
         set
         {
-            _distributionFor = value;
-            if (value is not null)
+            lock (_renewal)
             {
-                _generation.DistributionExtensions = value(KeyIdentifierHex);
+                _distributionFor = value;
+                _generation.DistributionPointsFor = value;
             }
         }
     }
@@ -96,11 +88,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         lock (_renewal)
         {
-            var next = new Generation(certificate, chainToRoot, key, owner: this);
-            if (_distributionFor is { } distribution)
-            {
-                next.DistributionExtensions = distribution(next.KeyIdentifierHex);
-            }
+            var next = new Generation(certificate, chainToRoot, key, owner: this) { DistributionPointsFor = _distributionFor };
 
             var old = _generation;
             _replaced.Add(old.Key);
@@ -128,8 +116,10 @@ public sealed class CertificateAuthority : IDisposable
         var caNotAfter = generation.NotAfter;
         // The CA never issues beyond its own validity (RFC 5280 §6.1.3 would reject it anyway).
         var notAfter = instructions.NotAfter > caNotAfter ? caNotAfter : instructions.NotAfter;
-        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. generation.DistributionExtensions] };
+        // The serial first: with partitioned CRLs it decides which CRL the distribution point names.
         var serial = SerialNumber.Next();
+        IReadOnlyList<CertificateExtension> distribution = generation.DistributionPointsFor is { } pointsFor ? pointsFor(generation.KeyIdentifierHex, serial) : [];
+        var clamped = instructions with { NotAfter = notAfter, Extensions = [.. instructions.Extensions, .. distribution] };
         var der = CertificateWriter.Write(clamped, serial, generation.IssuerName, generation.KeyIdentifier, generation.Key);
         return new IssuedCertificate(der, SerialNumber.ToHex(serial), TruncateToSeconds(clamped.NotBefore), TruncateToSeconds(clamped.NotAfter)) { Issuer = generation.Subject };
     }
@@ -221,7 +211,8 @@ public sealed class CertificateAuthority : IDisposable
 
         public string KeyIdentifierHex { get; }
 
-        public volatile IReadOnlyList<CertificateExtension> DistributionExtensions = [];
+        /// <summary>Shared by the generation's pinned CA, so that what it issues (the OCSP responder) names the CRL too.</summary>
+        public volatile Func<string, byte[], IReadOnlyList<CertificateExtension>>? DistributionPointsFor;
 
         /// <summary>This generation as a CA object that never changes and does not own the key (created on first use).</summary>
         public CertificateAuthority Pinned

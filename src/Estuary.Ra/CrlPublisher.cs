@@ -104,13 +104,15 @@ public sealed partial class CrlPublisher : IDisposable
             var number = await _store.NextCrlNumberAsync(ca.KeyIdentifierHex, cancellationToken);
             var thisUpdate = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
             var nextUpdate = thisUpdate + _options.CrlValidity;
-            var der = CrlSigner.Sign(
-                ca,
-                entries.Select(e => new CrlEntry(Convert.FromHexString(e.Serial), e.RevokedAt, (X509RevocationReason)e.Reason)),
-                number,
-                thisUpdate,
-                nextUpdate);
-            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint) { KeyIdentifier = ca.KeyIdentifierHex, Generation = generation };
+            var crlEntries = entries.Select(e => new CrlEntry(Convert.FromHexString(e.Serial), e.RevokedAt, (X509RevocationReason)e.Reason)).ToArray();
+            var der = CrlSigner.Sign(ca, crlEntries, number, thisUpdate, nextUpdate);
+            var snapshot = new CrlSnapshot(der, number, thisUpdate, nextUpdate, fingerprint)
+            {
+                KeyIdentifier = ca.KeyIdentifierHex,
+                Generation = generation,
+                Entries = crlEntries,
+                Issuer = ca,
+            };
             _current = snapshot;
             _generation?.Observe(generation);
             // The time is logged because it grows with the revocations (docs/BENCHMARKS.md: about 1 s per 100,000 is the budget).

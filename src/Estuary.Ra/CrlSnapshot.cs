@@ -1,3 +1,5 @@
+using Estuary.Ca;
+
 namespace Estuary.Ra;
 
 /// <summary>A signed CRL and what it was made from (the revocations it lists, by fingerprint).</summary>
@@ -8,4 +10,13 @@ public sealed record CrlSnapshot(byte[] Der, long Number, DateTimeOffset ThisUpd
 
     /// <summary>The store's revocation generation when its revocations were read (IEstuaryStore.RevocationGenerationAsync).</summary>
     public long Generation { get; init; } = -1;
+
+    /// <summary>
+    /// The entries it lists, kept so that partition CRLs (<see cref="PartitionCrls"/>, RFC 5280 §5.2.5) are cut from the
+    /// very same list without reading storage again (about 100 bytes each in memory).
+    /// </summary>
+    public IReadOnlyList<CrlEntry> Entries { get; init; } = [];
+
+    /// <summary>The issuing CA (one fixed generation) that signed it: partitions are signed with the same key and signer.</summary>
+    public CertificateAuthority? Issuer { get; init; }
 }

@@ -23,4 +23,10 @@ public sealed class RevocationOptions
     /// 0 turns the cache off.
     /// </summary>
     public int OcspCacheEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// 0 (off), or a power of two from 2 to 256: certificates issued from now on name the partition CRL of their serial
+    /// (RFC 5280 §5.2.5 issuingDistributionPoint; <c>Estuary.Ca.CrlPartition</c>) instead of the full CRL.
+    /// </summary>
+    public int CrlPartitions { get; set; }
 }

@@ -109,6 +109,7 @@ public static class EstuaryServer
         builder.Services.AddHostedService<RevocationRefreshService>();
         builder.Services.AddSingleton(caOptions);
         builder.Services.AddSingleton<IssuerCrls>();
+        builder.Services.AddSingleton<PartitionCrls>();
         builder.Services.AddSingleton<IssuingCaRefreshService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IssuingCaRefreshService>());
         // The console keeps templates, accounts and API keys in the management tables (IManagementStore),

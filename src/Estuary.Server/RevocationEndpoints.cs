@@ -37,13 +37,14 @@ public static class RevocationEndpoints
     /// already holds it (RFC 9110 §13: If-None-Match with its ETag, else If-Modified-Since its thisUpdate). The ETag is
     /// the issuer's key identifier and the CRL number, which names one signed CRL (RFC 5280 §5.2.3: numbers only grow
     /// per issuer). A 100,000-entry CRL is 4.6 MB: a relying party or cache that revalidates gets 0 bytes instead.
+    /// A partition CRL carries its full CRL's number, so its ETag also names the partition (<paramref name="partition"/>, "p16-5").
     /// </summary>
-    internal static async Task WriteCrlAsync(HttpContext context, CrlSnapshot crl)
+    internal static async Task WriteCrlAsync(HttpContext context, CrlSnapshot crl, string? partition = null)
     {
         var options = context.RequestServices.GetRequiredService<RevocationOptions>();
         var request = context.Request;
         var response = context.Response;
-        var etag = $"\"{crl.KeyIdentifier}-{crl.Number}\"";
+        var etag = partition is null ? $"\"{crl.KeyIdentifier}-{crl.Number}\"" : $"\"{crl.KeyIdentifier}-{crl.Number}-{partition}\"";
         // A CRL can change with any revocation: shared caches hold it no longer than the server's own recheck.
         response.Headers.CacheControl = $"public, max-age={(int)options.RecheckInterval.TotalSeconds}";
         response.Headers.LastModified = crl.ThisUpdate.ToString("R");

@@ -95,6 +95,30 @@ public sealed class CertificateAuthorityTests
     }
 
     [Fact]
+    public void The_distribution_points_are_built_for_the_serial_the_certificate_gets()
+    {
+        var (ca, _) = TestCa.Create();
+        using var _1 = ca;
+        using var key = TestCsr.NewP256();
+        var seen = new List<(string KeyIdentifier, string Serial)>();
+        ca.DistributionPointsFor = (keyIdentifier, serial) =>
+        {
+            seen.Add((keyIdentifier, SerialNumber.ToHex(serial)));
+            return DistributionExtensions.Create(new Uri($"http://crl.example/crl/{keyIdentifier}/p16-{CrlPartition.IndexOf(serial, 16)}.crl"), null);
+        };
+
+        var issued = ca.Issue(Instructions(key, DateTimeOffset.UtcNow.AddDays(1)));
+        using var certificate = X509CertificateLoader.LoadCertificate(issued.Der);
+
+        var (keyIdentifier, serialHex) = Assert.Single(seen);
+        Assert.Equal(ca.KeyIdentifierHex, keyIdentifier);
+        Assert.Equal(issued.SerialHex, serialHex);
+        Assert.Equal(certificate.SerialNumber, serialHex);
+        var partition = certificate.SerialNumberBytes.Span[^1] % 16; // big-endian: the last octet
+        Assert.Contains($"/crl/{ca.KeyIdentifierHex}/p16-{partition}.crl", certificate.Extensions[Oids.CrlDistributionPoints]!.Format(false), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void IssuedThis_refuses_a_certificate_signed_by_another_key_with_the_same_issuer_name()
     {
         var (ca, _) = TestCa.Create();

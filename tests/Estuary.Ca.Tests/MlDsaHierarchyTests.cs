@@ -115,6 +115,21 @@ public sealed class MlDsaHierarchyTests : IDisposable
         Assert.Contains(" G2", renewed.Subject, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_partition_CRL_of_an_ML_DSA_issuer_is_signed_by_the_same_ML_DSA_signer_as_its_full_CRL()
+    {
+        using var material = Load();
+        var ca = material.Hierarchies[0].Issuing;
+        var now = DateTimeOffset.UtcNow;
+        var scope = new Protocol.IssuingDistributionPoint("http://crl.example/crl/" + ca.KeyIdentifierHex + "/p2-1.crl", OnlyContainsUserCerts: true);
+
+        var partition = CrlSigner.Sign(ca, [new CrlEntry([0x41, 0x03], now, X509RevocationReason.Superseded)], 3, now, now.AddDays(1), scope);
+
+        Assert.Equal(MlDsa.AlgorithmIdentifier(Protocol.Asn1.Oids.MlDsa65), SignatureAlgorithmDer(partition));
+        Assert.True(CrlPartitionTests.CrlExtensions(partition)[Protocol.Asn1.Oids.IssuingDistributionPoint].Critical);
+        await AssertNodeVerifies("crl", partition, ca.Certificate);
+    }
+
     private static byte[] SignatureAlgorithmDer(byte[] signed)
     {
         var reader = new AsnReader(signed, AsnEncodingRules.DER).ReadSequence();

@@ -21,6 +21,7 @@ public sealed class ConfigCheckTests
         { "", "Estuary__MaxRequestBodyBytes=lots", "Estuary:MaxRequestBodyBytes: \"lots\"", "whole number" },
         { "", "Estuary__Revocation__CrlValidity=1 day", "Estuary:Revocation:CrlValidity", "00:30:00" },
         { "", "Estuary__Revocation__OcspValidity=-01:00:00", "Estuary:Revocation:OcspValidity", "negative" },
+        { "", "Estuary__Revocation__CrlPartitions=24", "Estuary:Revocation:CrlPartitions: \"24\"", "power of two from 2 to 256" },
         { "", "Estuary__Storage__Provider=mongodb", "Estuary:Storage:Provider: \"mongodb\"", "sqlite or postgres" },
         { "", "Estuary__Logging__Format=xml", "Estuary:Logging:Format", "simple or json" },
         { "", "Estuary__Base64Layout=fancy", "Estuary:Base64Layout", "single-line" },
@@ -151,6 +152,19 @@ public sealed class ConfigCheckTests
         Assert.Contains(problems, p => p.Contains("Estuary:Lisen", StringComparison.Ordinal) && p.Contains("did you mean Estuary:Listen?", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("127.0.0.1:1: connection refused", StringComparison.Ordinal));
         Assert.Contains("2 problem(s) found.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Config_check_refuses_a_CRL_partition_count_that_is_not_a_power_of_two_with_exit_2()
+    {
+        using var dir = new TempDir();
+
+        var (code, output) = await EstuaryCli.RunAsync($"config check --data-dir {dir["data"]}", Environment("Estuary__Revocation__CrlPartitions=100"));
+
+        Assert.True(code == 2, output);
+        var problem = Assert.Single(output.Split('\n'), l => l.StartsWith("estuary config check: ", StringComparison.Ordinal));
+        Assert.Contains("Estuary:Revocation:CrlPartitions: \"100\"", problem, StringComparison.Ordinal);
+        Assert.Contains("0 (off) or a power of two from 2 to 256", problem, StringComparison.Ordinal);
     }
 
     private static string Default(string flags) =>

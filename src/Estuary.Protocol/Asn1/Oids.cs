@@ -42,6 +42,9 @@ public static class Oids
     public const string SubjectAltName = "2.5.29.17";
     public const string BasicConstraints = "2.5.29.19";
     public const string CrlDistributionPoints = "2.5.29.31";
+
+    /// <summary>RFC 5280 §5.2.5: a CRL extension naming the scope of a partitioned CRL.</summary>
+    public const string IssuingDistributionPoint = "2.5.29.28";
     public const string AuthorityKeyIdentifier = "2.5.29.35";
     public const string ExtendedKeyUsage = "2.5.29.37";
     public const string AuthorityInfoAccess = "1.3.6.1.5.5.7.1.1";

@@ -17,6 +17,7 @@ public static class ConfigurationCheck
         new CoapsRule(),
         new ServerOptionsRule(),
         new CaRule(),
+        new RevocationRule(),
         new LabelsRule(),
         new AdaptersRule(),
         new AdminRule(),
