@@ -3,8 +3,8 @@
 # nodes share: abuse limits"; docs/BENCHMARKS.md, "Shared limits"), as an operator runs them:
 #   bench/two-nodes.sh                 (about 4 minutes with the defaults)
 # A throwaway cluster on loopback (as run-load.sh), node A started first on a new data folder (it creates the CA files,
-# the initial credentials and the schema), then node B on a copy of that folder (DEPLOYMENT.md: "distribute the folder
-# read-only"; the script makes B's copy read-only and reports whether B wrote to it), both on the same database,
+# the initial credentials and the schema), then node B on a read-only copy of that folder (DEPLOYMENT.md: the nodes
+# write to it only at rare renewals, none of which falls in a run; the script reports whether B wrote to it), both on the same database,
 # each on its own ports. Both nodes are restarted for each measurement (the limits are configuration); the shared
 # tables rate_buckets and login_failures are emptied before each, so every bucket starts full.
 #   1 account   Estuary:RateLimits:PerAccountPerSecond=RATE, PerAddressPerSecond=0: wrk keep-alive enrollments against
@@ -29,7 +29,7 @@
 # LOCKOUT_SECONDS (5), COST_MODES ("off rates all"), COST_LIMIT (100000), RUNS (3), DURATION (5), WARMUP (10),
 # CONCURRENCY connections per node (32), NOBUILD=1 skips the Release build, KEEP=1 keeps the work folder.
 # Each node must be alive after every load and, once no request is left in it, exit 0 on SIGTERM at the end of each
-# measurement (`estuary serve` exits 143 when its shutdown takes over 2 s, System.CommandLine's default); otherwise the work
+# measurement; otherwise the work
 # folder (node logs per measurement, crash dumps, PostgreSQL's log) is kept and the script exits 1.
 # Prints progress, the lockout sequence and every run, then one markdown table. Needs wrk, curl, python3 and the
 # Debian postgresql package.
