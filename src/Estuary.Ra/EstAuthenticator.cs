@@ -121,7 +121,8 @@ public sealed partial class EstAuthenticator
 
     private async Task<EstResult<EstPrincipal>> AuthenticateBasicAsync(BasicCredentials basic, string remote, CancellationToken cancellationToken)
     {
-        if (await _throttle.LockedForAsync(basic.Username, remote, cancellationToken) is { } wait)
+        var check = await _throttle.CheckAsync(basic.Username, remote, cancellationToken);
+        if (check.LockedFor is { } wait)
         {
             LogBasicFailed(_logger, basic.Username, remote, "locked out after repeated failures");
             return new EstError(EstErrorKind.TooManyRequests, $"too many failed logins for this user from this address; try again in {Math.Ceiling(wait.TotalSeconds)} s", wait);
@@ -141,7 +142,7 @@ public sealed partial class EstAuthenticator
             return EstError.Unauthorized("wrong user name or password");
         }
 
-        await _throttle.SucceededAsync(basic.Username, remote, cancellationToken);
+        await _throttle.SucceededAsync(basic.Username, remote, check, cancellationToken);
 
         return EstResult<EstPrincipal>.Ok(EstPrincipal.ForAccount(account.Username));
     }

@@ -6,10 +6,11 @@ namespace Estuary.Ra;
 /// </summary>
 public interface ILoginThrottle
 {
-    /// <summary>When locked out, how long until the next attempt is allowed; else null.</summary>
-    ValueTask<TimeSpan?> LockedForAsync(string user, string address, CancellationToken cancellationToken);
+    /// <summary>Before the password is checked: whether the pair is locked out, and whether it has failures to forget.</summary>
+    ValueTask<LoginCheck> CheckAsync(string user, string address, CancellationToken cancellationToken);
 
     ValueTask FailedAsync(string user, string address, CancellationToken cancellationToken);
 
-    ValueTask SucceededAsync(string user, string address, CancellationToken cancellationToken);
+    /// <summary>The password was right: forgets the pair's failures, if <paramref name="check"/> saw any.</summary>
+    ValueTask SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken);
 }

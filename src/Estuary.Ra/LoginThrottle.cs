@@ -65,7 +65,8 @@ public sealed class LoginThrottle : ILoginThrottle
 
     public void Succeeded(string user, string address) => _failures.TryRemove((user, address), out _);
 
-    ValueTask<TimeSpan?> ILoginThrottle.LockedForAsync(string user, string address, CancellationToken cancellationToken) => new(LockedFor(user, address));
+    ValueTask<LoginCheck> ILoginThrottle.CheckAsync(string user, string address, CancellationToken cancellationToken) =>
+        new(new LoginCheck(LockedFor(user, address), _failures.ContainsKey((user, address))));
 
     ValueTask ILoginThrottle.FailedAsync(string user, string address, CancellationToken cancellationToken)
     {
@@ -73,7 +74,7 @@ public sealed class LoginThrottle : ILoginThrottle
         return ValueTask.CompletedTask;
     }
 
-    ValueTask ILoginThrottle.SucceededAsync(string user, string address, CancellationToken cancellationToken)
+    ValueTask ILoginThrottle.SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken)
     {
         Succeeded(user, address);
         return ValueTask.CompletedTask;

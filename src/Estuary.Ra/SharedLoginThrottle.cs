@@ -17,8 +17,16 @@ public sealed class SharedLoginThrottle(ILimitStore store, int maxFailures = 10,
 
     public TimeSpan Lockout { get; } = lockout ?? TimeSpan.FromMinutes(5);
 
-    public async ValueTask<TimeSpan?> LockedForAsync(string user, string address, CancellationToken cancellationToken) =>
-        MaxFailures <= 0 ? null : await store.LoginLockedForAsync(user, address, cancellationToken);
+    public async ValueTask<LoginCheck> CheckAsync(string user, string address, CancellationToken cancellationToken)
+    {
+        if (MaxFailures <= 0)
+        {
+            return default;
+        }
+
+        var state = await store.LoginFailuresAsync(user, address, cancellationToken);
+        return new LoginCheck(state.LockedFor, state.Counted);
+    }
 
     public async ValueTask FailedAsync(string user, string address, CancellationToken cancellationToken)
     {
@@ -28,9 +36,14 @@ public sealed class SharedLoginThrottle(ILimitStore store, int maxFailures = 10,
         }
     }
 
-    public async ValueTask SucceededAsync(string user, string address, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes the pair's count only when the check saw one: most logins follow no failure, and the DELETE would be a
+    /// round trip that finds nothing. A failure recorded on another node between the check and this success stays counted,
+    /// as if it had come after the success.
+    /// </summary>
+    public async ValueTask SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken)
     {
-        if (MaxFailures > 0)
+        if (MaxFailures > 0 && check.FailuresCounted)
         {
             await store.ClearLoginFailuresAsync(user, address, cancellationToken);
         }

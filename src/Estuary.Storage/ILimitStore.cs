@@ -16,9 +16,12 @@ public interface ILimitStore
     /// <exception cref="StorageUnavailableException">The database cannot be reached.</exception>
     Task<TimeSpan?> TakeTokensAsync(IReadOnlyList<TokenBucket> buckets, CancellationToken cancellationToken);
 
-    /// <summary>How long (user name, address) stays locked out after too many failed logins; null when not locked.</summary>
+    /// <summary>
+    /// How long (user name, address) stays locked out after too many failed logins (null when not locked), and whether
+    /// failures are being counted for it at all.
+    /// </summary>
     /// <exception cref="StorageUnavailableException">The database cannot be reached.</exception>
-    Task<TimeSpan?> LoginLockedForAsync(string username, string address, CancellationToken cancellationToken);
+    Task<LoginFailureState> LoginFailuresAsync(string username, string address, CancellationToken cancellationToken);
 
     /// <summary>
     /// Counts a failed login of (user name, address) in a window of <paramref name="window"/> from its first failure;

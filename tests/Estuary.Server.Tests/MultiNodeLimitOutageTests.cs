@@ -43,7 +43,7 @@ public sealed class MultiNodeLimitOutageTests(PostgresCluster cluster) : IClassF
             Assert.InRange(allowed, 10, 10 + (int)(5 * clock.Elapsed.TotalSeconds) + 1);
 
             // The lockout check itself refuses to answer (fails closed) rather than say "not locked".
-            await Assert.ThrowsAsync<StorageUnavailableException>(async () => await server.GetRequiredService<ILoginThrottle>().LockedForAsync("someone", "192.0.2.1", CancellationToken.None));
+            await Assert.ThrowsAsync<StorageUnavailableException>(async () => await server.GetRequiredService<ILoginThrottle>().CheckAsync("someone", "192.0.2.1", CancellationToken.None));
 
             // A fresh address bucket for the login: the refusal must be the database's, not the rate limit's.
             await Task.Delay(TimeSpan.FromSeconds(2.5));

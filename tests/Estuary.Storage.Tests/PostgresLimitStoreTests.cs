@@ -77,24 +77,41 @@ public sealed class PostgresLimitStoreTests(PostgresCluster cluster) : IClassFix
         Assert.Null(await _nodeA.RecordLoginFailureAsync("device-1", "192.0.2.7", 4, Hour, TimeSpan.FromMinutes(5), CancellationToken.None));
         Assert.Null(await _nodeB.RecordLoginFailureAsync("device-1", "192.0.2.7", 4, Hour, TimeSpan.FromMinutes(5), CancellationToken.None));
         Assert.Null(await _nodeA.RecordLoginFailureAsync("device-1", "192.0.2.7", 4, Hour, TimeSpan.FromMinutes(5), CancellationToken.None));
-        Assert.Null(await _nodeA.LoginLockedForAsync("device-1", "192.0.2.7", CancellationToken.None));
+        Assert.Null((await _nodeA.LoginFailuresAsync("device-1", "192.0.2.7", CancellationToken.None)).LockedFor);
 
         var locked = await _nodeB.RecordLoginFailureAsync("device-1", "192.0.2.7", 4, Hour, TimeSpan.FromMinutes(5), CancellationToken.None);
 
         Assert.InRange(locked!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        Assert.InRange((await _nodeA.LoginLockedForAsync("device-1", "192.0.2.7", CancellationToken.None))!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
-        Assert.NotNull(await _nodeB.LoginLockedForAsync("device-1", "192.0.2.7", CancellationToken.None));
-        Assert.Null(await _nodeA.LoginLockedForAsync("device-1", "192.0.2.8", CancellationToken.None));
-        Assert.Null(await _nodeA.LoginLockedForAsync("device-2", "192.0.2.7", CancellationToken.None));
+        Assert.InRange(((await _nodeA.LoginFailuresAsync("device-1", "192.0.2.7", CancellationToken.None)).LockedFor)!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+        Assert.NotNull((await _nodeB.LoginFailuresAsync("device-1", "192.0.2.7", CancellationToken.None)).LockedFor);
+        Assert.Null((await _nodeA.LoginFailuresAsync("device-1", "192.0.2.8", CancellationToken.None)).LockedFor);
+        Assert.Null((await _nodeA.LoginFailuresAsync("device-2", "192.0.2.7", CancellationToken.None)).LockedFor);
     }
 
     [Fact]
     public async Task Concurrent_failures_each_count()
     {
         await Task.WhenAll(Enumerable.Range(0, 9).Select(i => (i % 2 == 0 ? _nodeA : _nodeB).RecordLoginFailureAsync("racer", "192.0.2.9", 10, Hour, TimeSpan.FromMinutes(5), CancellationToken.None)));
-        Assert.Null(await _nodeA.LoginLockedForAsync("racer", "192.0.2.9", CancellationToken.None));
+        Assert.Null((await _nodeA.LoginFailuresAsync("racer", "192.0.2.9", CancellationToken.None)).LockedFor);
 
         Assert.NotNull(await _nodeB.RecordLoginFailureAsync("racer", "192.0.2.9", 10, Hour, TimeSpan.FromMinutes(5), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Failures_are_counted_from_the_first_until_cleared_or_expired()
+    {
+        Assert.Equal(default, await _nodeA.LoginFailuresAsync("counted", "192.0.2.20", CancellationToken.None));
+
+        await _nodeB.RecordLoginFailureAsync("counted", "192.0.2.20", 5, Hour, Hour, CancellationToken.None);
+        Assert.Equal(new LoginFailureState(null, Counted: true), await _nodeA.LoginFailuresAsync("counted", "192.0.2.20", CancellationToken.None));
+
+        await _nodeA.ClearLoginFailuresAsync("counted", "192.0.2.20", CancellationToken.None);
+        Assert.False((await _nodeB.LoginFailuresAsync("counted", "192.0.2.20", CancellationToken.None)).Counted);
+
+        // A window of 1 ms has run out: the row is still there (until the purge) but counts nothing.
+        await _nodeA.RecordLoginFailureAsync("counted", "192.0.2.21", 5, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(1), CancellationToken.None);
+        await Task.Delay(20);
+        Assert.Equal(default, await _nodeB.LoginFailuresAsync("counted", "192.0.2.21", CancellationToken.None));
     }
 
     [Fact]
@@ -121,7 +138,7 @@ public sealed class PostgresLimitStoreTests(PostgresCluster cluster) : IClassFix
 
         Assert.Equal(2, await _nodeB.PurgeLimitsAsync(CancellationToken.None));
 
-        Assert.NotNull(await _nodeA.LoginLockedForAsync("live", "192.0.2.12", CancellationToken.None));
+        Assert.NotNull((await _nodeA.LoginFailuresAsync("live", "192.0.2.12", CancellationToken.None)).LockedFor);
         var live = new TokenBucket("test:purge-live", 5, 1, Hour);
         for (var i = 0; i < 4; i++)
         {
@@ -141,6 +158,6 @@ public sealed class PostgresLimitStoreTests(PostgresCluster cluster) : IClassFix
         Assert.NotNull(await _nodeB.TakeTokensAsync([new TokenBucket(huge, 1, 1, Hour)], CancellationToken.None));
         Assert.NotNull(await _nodeB.TakeTokensAsync([new TokenBucket(nul, 1, 1, Hour)], CancellationToken.None));
         Assert.NotNull(await _nodeA.RecordLoginFailureAsync(new string('u', 5_000), "a\0", 1, Hour, Hour, CancellationToken.None));
-        Assert.NotNull(await _nodeB.LoginLockedForAsync(new string('u', 5_000), "a\0", CancellationToken.None));
+        Assert.NotNull((await _nodeB.LoginFailuresAsync(new string('u', 5_000), "a\0", CancellationToken.None)).LockedFor);
     }
 }

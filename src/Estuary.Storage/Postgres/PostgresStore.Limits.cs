@@ -30,15 +30,21 @@ public sealed partial class PostgresStore : ILimitStore
                 ReadWaitAsync,
                 cancellationToken);
 
-    public Task<TimeSpan?> LoginLockedForAsync(string username, string address, CancellationToken cancellationToken) =>
+    /// <summary>A row whose expires_at has passed counts nothing (the next failure starts a new window; the purge deletes it).</summary>
+    public Task<LoginFailureState> LoginFailuresAsync(string username, string address, CancellationToken cancellationToken) =>
         QueryAsync(
-            "SELECT locked_until - now() FROM login_failures WHERE username = $1 AND address = $2 AND locked_until > now()",
+            """
+            SELECT CASE WHEN locked_until > now() THEN locked_until - now() END
+            FROM login_failures WHERE username = $1 AND address = $2 AND expires_at > now()
+            """,
             p =>
             {
                 p.Add(Text(LimitKey(username)));
                 p.Add(Text(LimitKey(address)));
             },
-            ReadWaitAsync,
+            async (r, ct) => await r.ReadAsync(ct)
+                ? new LoginFailureState(r.IsDBNull(0) ? null : r.GetFieldValue<TimeSpan>(0), Counted: true)
+                : default,
             cancellationToken);
 
     /// <summary>
