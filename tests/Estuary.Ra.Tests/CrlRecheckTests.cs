@@ -11,31 +11,14 @@ namespace Estuary.Ra.Tests;
 /// The recheck for revocations made elsewhere reads the store's revocation generation, one row, and reads the
 /// revocations themselves only when it has moved — whoever wrote them (another process on the same database here).
 /// </summary>
-public sealed class CrlRecheckTests : IAsyncLifetime
+public sealed class CrlRecheckTests() : CaFolderTests("estuary-crl-recheck")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("estuary-crl-recheck").FullName;
-    private CaMaterial _material = null!;
-    private SqliteStore _store = null!;
-
-    public async Task InitializeAsync()
-    {
-        _material = CaDirectory.LoadOrCreate(_dir, new CaOptions { IssuingKeyAlgorithm = "P-256" }, TimeProvider.System);
-        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "estuary.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _material.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public async Task A_recheck_reads_the_revocations_only_after_the_generation_moved_and_publishes_it()
     {
-        var counting = ReadCountingStore.Wrap(_store, out var reads);
+        var counting = ReadCountingStore.Wrap(Store, out var reads);
         var generation = new RevocationGeneration();
-        using var publisher = new CrlPublisher(_material.Issuing, counting, new RevocationOptions(), TimeProvider.System, NullLogger<CrlPublisher>.Instance, generation);
+        using var publisher = new CrlPublisher(Material.Issuing, counting, new RevocationOptions(), TimeProvider.System, NullLogger<CrlPublisher>.Instance, generation);
 
         var first = await publisher.GetCurrentAsync(default);
         Assert.Equal(1, reads.Count);
@@ -50,7 +33,7 @@ public sealed class CrlRecheckTests : IAsyncLifetime
 
         // Another process (the CLI, another node) revokes through its own connection: the triggers move the generation.
         var now = DateTimeOffset.UtcNow;
-        await using (var other = await SqliteStore.OpenAsync(Path.Combine(_dir, "estuary.db")))
+        await using (var other = await SqliteStore.OpenAsync(Path.Combine(Dir, "estuary.db")))
         {
             await other.InsertCertificateAsync(Record("5E01", now), new AuditEvent(now, "certificate.issued", "t", "x"), default);
             Assert.Equal(before, await other.RevocationGenerationAsync(default)); // an unrevoked insert does not move it
@@ -84,7 +67,7 @@ public sealed class CrlRecheckTests : IAsyncLifetime
         Serial = serial,
         Subject = "CN=elsewhere",
         SubjectAltNames = "",
-        Issuer = _material.Issuing.Certificate.Subject,
+        Issuer = Material.Issuing.Certificate.Subject,
         NotBefore = now.AddDays(-1),
         NotAfter = now.AddDays(30),
         RequestedBy = "basic:est",

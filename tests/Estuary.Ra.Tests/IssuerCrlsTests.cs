@@ -11,37 +11,23 @@ namespace Estuary.Ra.Tests;
 /// The CRL of an issuing CA a renewal replaced is served from its signed copy: storage is read again only when the
 /// server's publisher is asked to recheck (after a revocation made here, and at each recheck interval), never per fetch.
 /// </summary>
-public sealed class IssuerCrlsTests : IAsyncLifetime
+public sealed class IssuerCrlsTests() : CaFolderTests("estuary-issuer-crls")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("estuary-issuer-crls").FullName;
-    private CaMaterial _material = null!;
-    private SqliteStore _store = null!;
-
-    public async Task InitializeAsync()
+    protected override void PrepareFolder()
     {
-        var options = new CaOptions { IssuingKeyAlgorithm = "P-256" };
-        _material = CaDirectory.LoadOrCreate(_dir, options, TimeProvider.System);
-        using (IssuingCaRenewal.Renew(_dir, options, null, TimeProvider.System))
+        using (IssuingCaRenewal.Renew(Dir, Options, null, TimeProvider.System))
         {
         }
 
-        Assert.True(IssuingCaFolder.Reload(_material, TimeProvider.System));
-        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "estuary.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _material.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        Assert.True(IssuingCaFolder.Reload(Material, TimeProvider.System));
     }
 
     [Fact]
     public async Task A_replaced_CAs_CRL_is_read_from_storage_only_after_a_recheck_and_then_lists_the_new_revocation()
     {
-        var ca = _material.Issuing;
+        var ca = Material.Issuing;
         var old = Assert.Single(ca.Previous);
-        var store = CountingStore.Wrap(_store);
+        var store = CountingStore.Wrap(Store);
         var options = new RevocationOptions();
         using var current = new CrlPublisher(ca, store, options, TimeProvider.System, NullLogger<CrlPublisher>.Instance);
         using var crls = new IssuerCrls(ca, current, store, options, TimeProvider.System, NullLoggerFactory.Instance);
@@ -57,7 +43,7 @@ public sealed class IssuerCrlsTests : IAsyncLifetime
 
         // A revocation of one of the old CA's certificates, as RevocationService records it: store, then recheck.
         var now = DateTimeOffset.UtcNow;
-        await _store.InsertCertificateAsync(new CertificateRecord
+        await Store.InsertCertificateAsync(new CertificateRecord
         {
             Serial = "0A0B0C0D",
             Subject = "CN=old-device",
@@ -71,7 +57,7 @@ public sealed class IssuerCrlsTests : IAsyncLifetime
             Der = [0x30, 0x00],
             IssuedAt = now.AddDays(-1),
         }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
-        Assert.True(await _store.RevokeAsync("0A0B0C0D", now, 1, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
+        Assert.True(await Store.RevokeAsync("0A0B0C0D", now, 1, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
         Assert.Same(first, await crls.FindAsync(old.KeyIdentifierHex, default)); // not rechecked yet
         await current.RefreshAsync(default);
 

@@ -14,26 +14,9 @@ namespace Estuary.Ra.Tests;
 /// Partition CRLs (RFC 5280 §5.2.5) cut from the publisher's full CRL: together they list exactly its entries, each in
 /// one partition only, under the same number, thisUpdate and nextUpdate; each is signed once per full CRL.
 /// </summary>
-public sealed class PartitionCrlsTests : IAsyncLifetime
+public sealed class PartitionCrlsTests() : CaFolderTests("estuary-partition-crls")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("estuary-partition-crls").FullName;
-    private CaMaterial _material = null!;
-    private SqliteStore _store = null!;
-
-    private CertificateAuthority Ca => _material.Issuing;
-
-    public async Task InitializeAsync()
-    {
-        _material = CaDirectory.LoadOrCreate(_dir, new CaOptions { IssuingKeyAlgorithm = "P-256" }, TimeProvider.System);
-        _store = await SqliteStore.OpenAsync(Path.Combine(_dir, "estuary.db"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _material.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
+    private CertificateAuthority Ca => Material.Issuing;
 
     [Theory]
     [InlineData(2)]
@@ -118,7 +101,7 @@ public sealed class PartitionCrlsTests : IAsyncLifetime
         Assert.Throws<ArgumentOutOfRangeException>(() => new PartitionCrls().Get(full, count, index, new Uri("http://crl.example/x.crl")));
     }
 
-    private CrlPublisher Publisher() => new(Ca, _store, new RevocationOptions(), TimeProvider.System, NullLogger<CrlPublisher>.Instance);
+    private CrlPublisher Publisher() => new(Ca, Store, new RevocationOptions(), TimeProvider.System, NullLogger<CrlPublisher>.Instance);
 
     /// <summary>Records and revokes a certificate of the issuing CA (a random serial, or one in the given partition).</summary>
     private async Task<string> RevokeNewAsync(X509RevocationReason reason, (int Count, int Index)? partition = null)
@@ -131,7 +114,7 @@ public sealed class PartitionCrlsTests : IAsyncLifetime
 
         var hex = SerialNumber.ToHex(serial);
         var now = DateTimeOffset.UtcNow;
-        await _store.InsertCertificateAsync(new CertificateRecord
+        await Store.InsertCertificateAsync(new CertificateRecord
         {
             Serial = hex,
             Subject = "CN=partitioned",
@@ -145,7 +128,7 @@ public sealed class PartitionCrlsTests : IAsyncLifetime
             Der = [0x30, 0x00],
             IssuedAt = now.AddDays(-1),
         }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
-        Assert.True(await _store.RevokeAsync(hex, now, (int)reason, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
+        Assert.True(await Store.RevokeAsync(hex, now, (int)reason, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
         return hex;
     }
 
