@@ -32,7 +32,7 @@ public sealed class AdminManagementBrowserTests(ChromiumFixture chromium) : ICla
     private static async Task LogOutAsync(IPage page)
     {
         await page.ClickAsync("header form button");
-        await page.WaitForURLAsync("**/admin/login", new() { WaitUntil = WaitUntilState.Commit });
+        await ChromiumFixture.AtLoginPageAsync(page);
     }
 
     [Fact]

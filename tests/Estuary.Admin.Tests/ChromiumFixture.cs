@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Estuary.Testing;
 using Microsoft.Playwright;
 using Xunit;
@@ -8,7 +9,7 @@ namespace Estuary.Admin.Tests;
 /// Debian's headless Chromium driven by Playwright (its bundled node driver; no browser download). Pages
 /// are saved as screenshots under TestResults/screenshots for a person to look at.
 /// </summary>
-public sealed class ChromiumFixture : IAsyncLifetime
+public sealed partial class ChromiumFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
@@ -44,8 +45,9 @@ public sealed class ChromiumFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Logs the first-run administrator in and waits for the redirect to the dashboard to commit (waiting for its
-    /// "load" event could hang with the page already there, seen under full runs).
+    /// Logs the first-run administrator in and waits until the page is at the dashboard. Polled with an assertion, not
+    /// waited for as an event: `WaitForURLAsync` (even with WaitUntil = Commit) waits for "load" when the URL already
+    /// matches and can miss the event it waits for (playwright-dotnet issues 3365 and 3364); both hung a full run.
     /// </summary>
     public static async Task LogInAsync(IPage page, EstuaryTestServer server)
     {
@@ -53,8 +55,18 @@ public sealed class ChromiumFixture : IAsyncLifetime
         await page.FillAsync("#username", "admin");
         await page.FillAsync("#password", await ConsoleClient.AdminPasswordAsync(server));
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/admin/", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page).ToHaveURLAsync(AtDashboard(), new() { Timeout = 90_000 });
     }
+
+    /// <summary>Waits until the page is at the login page (after a logout), polled as in <see cref="LogInAsync"/>.</summary>
+    public static Task AtLoginPageAsync(IPage page) =>
+        Assertions.Expect(page).ToHaveURLAsync(AtLogin(), new() { Timeout = 90_000 });
+
+    [GeneratedRegex("/admin/$")]
+    private static partial Regex AtDashboard();
+
+    [GeneratedRegex("/admin/login")]
+    private static partial Regex AtLogin();
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
