@@ -35,7 +35,7 @@ public sealed class CrlRecheckTests() : CaFolderTests("estuary-crl-recheck")
         var now = DateTimeOffset.UtcNow;
         await using (var other = await SqliteStore.OpenAsync(Path.Combine(Dir, "estuary.db")))
         {
-            await other.InsertCertificateAsync(Record("5E01", now), new AuditEvent(now, "certificate.issued", "t", "x"), default);
+            await other.InsertCertificateAsync(Record("5E01", Material.Issuing.Certificate.Subject, "CN=elsewhere", now), new AuditEvent(now, "certificate.issued", "t", "x"), default);
             Assert.Equal(before, await other.RevocationGenerationAsync(default)); // an unrevoked insert does not move it
             Assert.True(await other.RevokeAsync("5E01", now, 1, new AuditEvent(now, "certificate.revoked", "t", "5E01"), default));
         }
@@ -61,21 +61,6 @@ public sealed class CrlRecheckTests() : CaFolderTests("estuary-crl-recheck")
         generation.Observe(8);
         Assert.Equal(8, generation.Current);
     }
-
-    private CertificateRecord Record(string serial, DateTimeOffset now) => new()
-    {
-        Serial = serial,
-        Subject = "CN=elsewhere",
-        SubjectAltNames = "",
-        Issuer = Material.Issuing.Certificate.Subject,
-        NotBefore = now.AddDays(-1),
-        NotAfter = now.AddDays(30),
-        RequestedBy = "basic:est",
-        Label = "",
-        Operation = "simpleenroll",
-        Der = [0x30, 0x00],
-        IssuedAt = now.AddDays(-1),
-    };
 
     public sealed class ReadCounter
     {

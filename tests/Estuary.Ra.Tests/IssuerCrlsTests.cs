@@ -42,22 +42,7 @@ public sealed class IssuerCrlsTests() : CaFolderTests("estuary-issuer-crls")
         Assert.Equal(reads, CountingStore.Reads);
 
         // A revocation of one of the old CA's certificates, as RevocationService records it: store, then recheck.
-        var now = DateTimeOffset.UtcNow;
-        await Store.InsertCertificateAsync(new CertificateRecord
-        {
-            Serial = "0A0B0C0D",
-            Subject = "CN=old-device",
-            SubjectAltNames = "",
-            Issuer = old.Certificate.Subject,
-            NotBefore = now.AddDays(-1),
-            NotAfter = now.AddDays(30),
-            RequestedBy = "basic:est",
-            Label = "",
-            Operation = "simpleenroll",
-            Der = [0x30, 0x00],
-            IssuedAt = now.AddDays(-1),
-        }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
-        Assert.True(await Store.RevokeAsync("0A0B0C0D", now, 1, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
+        await InsertRevokedAsync("0A0B0C0D", old.Certificate.Subject, "CN=old-device", 1);
         Assert.Same(first, await crls.FindAsync(old.KeyIdentifierHex, default)); // not rechecked yet
         await current.RefreshAsync(default);
 

@@ -113,22 +113,7 @@ public sealed class PartitionCrlsTests() : CaFolderTests("estuary-partition-crls
         }
 
         var hex = SerialNumber.ToHex(serial);
-        var now = DateTimeOffset.UtcNow;
-        await Store.InsertCertificateAsync(new CertificateRecord
-        {
-            Serial = hex,
-            Subject = "CN=partitioned",
-            SubjectAltNames = "",
-            Issuer = Ca.Certificate.Subject,
-            NotBefore = now.AddDays(-1),
-            NotAfter = now.AddDays(30),
-            RequestedBy = "basic:est",
-            Label = "",
-            Operation = "simpleenroll",
-            Der = [0x30, 0x00],
-            IssuedAt = now.AddDays(-1),
-        }, new AuditEvent(now, "certificate.issued", "basic:est", "test"), default);
-        Assert.True(await Store.RevokeAsync(hex, now, (int)reason, new AuditEvent(now, "certificate.revoked", "test", "test"), default));
+        await InsertRevokedAsync(hex, Ca.Certificate.Subject, "CN=partitioned", (int)reason);
         return hex;
     }
 
