@@ -14,7 +14,6 @@ public sealed class CertificateAuthority : IDisposable
     private readonly Lock _renewal = new();
     private volatile Generation _generation;
     private volatile IReadOnlyList<CertificateAuthority> _previous = [];
-    private Func<string, byte[], IReadOnlyList<CertificateExtension>>? _distributionFor;
 
     public CertificateAuthority(X509Certificate2 certificate, IReadOnlyList<X509Certificate2> chainToRoot, CaSigningKey key)
     {
@@ -49,7 +48,6 @@ public sealed class CertificateAuthority : IDisposable
         {
             lock (_renewal)
             {
-                _distributionFor = value;
                 _generation.DistributionPointsFor = value;
             }
         }
@@ -88,7 +86,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         lock (_renewal)
         {
-            var next = new Generation(certificate, chainToRoot, key, owner: this) { DistributionPointsFor = _distributionFor };
+            var next = new Generation(certificate, chainToRoot, key, owner: this) { DistributionPointsFor = _generation.DistributionPointsFor };
 
             var old = _generation;
             _replaced.Add(old.Key);
