@@ -1,3 +1,5 @@
+using Estuary.Storage;
+
 namespace Estuary.Ra;
 
 /// <summary>
@@ -7,10 +9,10 @@ namespace Estuary.Ra;
 public interface ILoginThrottle
 {
     /// <summary>Before the password is checked: whether the pair is locked out, and whether it has failures to forget.</summary>
-    ValueTask<LoginCheck> CheckAsync(string user, string address, CancellationToken cancellationToken);
+    ValueTask<LoginFailureState> CheckAsync(string user, string address, CancellationToken cancellationToken);
 
     ValueTask FailedAsync(string user, string address, CancellationToken cancellationToken);
 
     /// <summary>The password was right: forgets the pair's failures, if <paramref name="check"/> saw any.</summary>
-    ValueTask SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken);
+    ValueTask SucceededAsync(string user, string address, LoginFailureState check, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Estuary.Storage;
 
 namespace Estuary.Ra;
 
@@ -65,8 +66,8 @@ public sealed class LoginThrottle : ILoginThrottle
 
     public void Succeeded(string user, string address) => _failures.TryRemove((user, address), out _);
 
-    ValueTask<LoginCheck> ILoginThrottle.CheckAsync(string user, string address, CancellationToken cancellationToken) =>
-        new(new LoginCheck(LockedFor(user, address), _failures.ContainsKey((user, address))));
+    ValueTask<LoginFailureState> ILoginThrottle.CheckAsync(string user, string address, CancellationToken cancellationToken) =>
+        new(new LoginFailureState(LockedFor(user, address), _failures.ContainsKey((user, address))));
 
     ValueTask ILoginThrottle.FailedAsync(string user, string address, CancellationToken cancellationToken)
     {
@@ -74,7 +75,7 @@ public sealed class LoginThrottle : ILoginThrottle
         return ValueTask.CompletedTask;
     }
 
-    ValueTask ILoginThrottle.SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken)
+    ValueTask ILoginThrottle.SucceededAsync(string user, string address, LoginFailureState check, CancellationToken cancellationToken)
     {
         Succeeded(user, address);
         return ValueTask.CompletedTask;

@@ -17,16 +17,8 @@ public sealed class SharedLoginThrottle(ILimitStore store, int maxFailures = 10,
 
     public TimeSpan Lockout { get; } = lockout ?? TimeSpan.FromMinutes(5);
 
-    public async ValueTask<LoginCheck> CheckAsync(string user, string address, CancellationToken cancellationToken)
-    {
-        if (MaxFailures <= 0)
-        {
-            return default;
-        }
-
-        var state = await store.LoginFailuresAsync(user, address, cancellationToken);
-        return new LoginCheck(state.LockedFor, state.Counted);
-    }
+    public async ValueTask<LoginFailureState> CheckAsync(string user, string address, CancellationToken cancellationToken) =>
+        MaxFailures <= 0 ? default : await store.LoginFailuresAsync(user, address, cancellationToken);
 
     public async ValueTask FailedAsync(string user, string address, CancellationToken cancellationToken)
     {
@@ -41,9 +33,9 @@ public sealed class SharedLoginThrottle(ILimitStore store, int maxFailures = 10,
     /// round trip that finds nothing. A failure recorded on another node between the check and this success stays counted,
     /// as if it had come after the success.
     /// </summary>
-    public async ValueTask SucceededAsync(string user, string address, LoginCheck check, CancellationToken cancellationToken)
+    public async ValueTask SucceededAsync(string user, string address, LoginFailureState check, CancellationToken cancellationToken)
     {
-        if (MaxFailures > 0 && check.FailuresCounted)
+        if (MaxFailures > 0 && check.Counted)
         {
             await store.ClearLoginFailuresAsync(user, address, cancellationToken);
         }
